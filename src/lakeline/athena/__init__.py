@@ -1,0 +1,1 @@
+"""Athena SQL: parse it, and translate it for the engines that stand in for Athena."""

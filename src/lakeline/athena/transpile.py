@@ -1,0 +1,116 @@
+"""Translate Athena (Trino) SQL to DuckDB SQL with Athena's semantics.
+
+sqlglot does the dialect translation. Where DuckDB would give a different
+*answer* than Athena for the same SQL, the tree is rewritten first:
+
+- ``CAST(x AS <integer type>)`` of a non-integer rounds half away from zero in
+  Athena; DuckDB rounds half to even. We cast ``round(x)`` instead.
+- Integer division truncates in Athena. sqlglot emits a truncating cast when
+  it knows both sides are integers, so queries are typed with the table schema.
+- ``approx_distinct`` is computed exactly: DuckDB's estimator was seen 12% off
+  on 265 values, far outside Athena's documented 2.3% standard error, and an
+  exact count is always within it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.qualify import qualify
+
+from lakeline.errors import QueryError
+
+READ = "athena"
+WRITE = "duckdb"
+Schema = Mapping[str, Mapping[str, str]]
+
+_INTEGER_TYPES = {
+    exp.DataType.Type.TINYINT,
+    exp.DataType.Type.SMALLINT,
+    exp.DataType.Type.INT,
+    exp.DataType.Type.BIGINT,
+}
+
+
+def parse_statements(sql: str) -> list[exp.Expression]:
+    """Parse Athena SQL into statements.
+
+    Raises:
+        QueryError: With the line, column and a hint when the SQL does not parse.
+    """
+    try:
+        return [s for s in sqlglot.parse(sql, read=READ) if s is not None]
+    except ParseError as exc:
+        first = exc.errors[0] if exc.errors else {}
+        line, col = first.get("line"), first.get("col")
+        where = f" at line {line}, column {col}" if line else ""
+        desc = first.get("description") or str(exc)
+        hint = first.get("highlight")
+        detail = f" near {hint!r}" if hint else ""
+        raise QueryError(
+            f"syntax error{where}{detail}: {desc}. Hint: lakeline reads Athena (Trino) SQL; "
+            "quote identifiers with double quotes and strings with single quotes."
+        ) from None
+
+
+def _round_integer_casts(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Cast) and node.to.this in _INTEGER_TYPES:
+        operand = node.this
+        if operand.type is not None and operand.type.this in _INTEGER_TYPES:
+            return node
+        if isinstance(operand, exp.Literal) and not operand.is_string and "." not in operand.name:
+            return node
+        if operand.type is not None and operand.type.is_type(*exp.DataType.TEXT_TYPES):
+            return node
+        node.set("this", exp.func("round", operand))
+    return node
+
+
+def _exact_distinct(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.ApproxDistinct):
+        return exp.Count(this=exp.Distinct(expressions=[node.this]))
+    return node
+
+
+def to_duckdb(statement: exp.Expression, schema: Schema | None = None) -> str:
+    """Rewrite one parsed Athena statement for DuckDB with Athena's semantics.
+
+    Args:
+        statement: A statement from :func:`parse_statements`.
+        schema: Table -> column -> Athena type, so that expressions can be typed.
+
+    Raises:
+        QueryError: If the statement cannot be translated.
+    """
+    try:
+        tree = statement.copy()
+        if schema and isinstance(tree, exp.Query):
+            try:
+                tree = qualify(tree, schema=dict(schema), dialect=READ, validate_qualify_columns=False)
+            except SqlglotError:
+                tree = statement.copy()  # DuckDB reports unknown names better than we can
+            tree = annotate_types(tree, schema=dict(schema), dialect=READ)
+        tree = tree.transform(_round_integer_casts).transform(_exact_distinct)
+        return tree.sql(dialect=WRITE)
+    except SqlglotError as exc:
+        raise QueryError(f"cannot translate the query to the local engine: {exc}") from exc
+
+
+def transpile(sql: str, schema: Schema | None = None) -> list[str]:
+    """Translate Athena SQL (one or more statements) to DuckDB SQL."""
+    return [to_duckdb(s, schema) for s in parse_statements(sql)]
+
+
+def expression_to_duckdb(expression: str, schema: Mapping[str, str] | None = None) -> str:
+    """Translate one Athena boolean/scalar expression (a contract's row check) to DuckDB."""
+    try:
+        parsed = sqlglot.parse_one(expression, read=READ, into=exp.Condition)
+    except ParseError as exc:
+        raise QueryError(f"expression {expression!r} does not parse: {exc.errors[0]['description'] if exc.errors else exc}") from None
+    if schema:
+        parsed = annotate_types(parsed, schema={"t": dict(schema)}, dialect=READ)
+    return parsed.transform(_round_integer_casts).sql(dialect=WRITE)

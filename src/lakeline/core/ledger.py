@@ -1,0 +1,55 @@
+"""The ledger's record of one object: what happened to it, and the row accounting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Where an object stands in processing."""
+
+    PROCESSING = "processing"  # a worker holds its lease
+    PROCESSED = "processed"  # rows kept and/or quarantined, outputs published
+    REJECTED = "rejected"  # the whole file was quarantined; the reason is in `error`
+    FAILED = "failed"  # processing raised; `error` says why, a retry may redo it
+
+
+FINAL = (Status.PROCESSED, Status.REJECTED)
+
+
+@dataclass
+class LedgerEntry:
+    """The latest state of one object (``bucket/key``) in the ledger."""
+
+    object_id: str
+    bucket: str
+    key: str
+    dataset: str
+    version: str
+    status: Status
+    size: int = 0
+    rows_in: int = 0
+    rows_kept: int = 0
+    rows_quarantined: int = 0
+    partitions: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    attempts: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+
+    @property
+    def duration_ms(self) -> int | None:
+        """How long the last attempt took, once it finished."""
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return int((self.finished_at - self.started_at).total_seconds() * 1000)
+
+    def is_done_for(self, version: str) -> bool:
+        """Whether this version of the object was already processed to the end."""
+        return self.version == version and self.status in FINAL

@@ -1,0 +1,56 @@
+"""Hive-style partitioning of curated data by event time."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+
+PARTITION_COLUMN = "dt"
+
+
+class Granularity(StrEnum):
+    """How finely curated data is partitioned by its event time."""
+
+    HOUR = "hour"
+    DAY = "day"
+    MONTH = "month"
+
+
+# Partition values are strings that sort in time order, as Athena projection expects.
+_VALUE_FORMATS: dict[Granularity, str] = {
+    Granularity.HOUR: "%Y-%m-%d-%H",
+    Granularity.DAY: "%Y-%m-%d",
+    Granularity.MONTH: "%Y-%m",
+}
+_VALUE_PATTERNS: dict[Granularity, re.Pattern[str]] = {
+    Granularity.HOUR: re.compile(r"^\d{4}-\d{2}-\d{2}-\d{2}$"),
+    Granularity.DAY: re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    Granularity.MONTH: re.compile(r"^\d{4}-\d{2}$"),
+}
+
+
+def value_format(granularity: Granularity) -> str:
+    """The strftime format of a partition value at this granularity."""
+    return _VALUE_FORMATS[granularity]
+
+
+def partition_value(event_time: datetime, granularity: Granularity) -> str:
+    """The ``dt`` value of a row whose event time is ``event_time``."""
+    return event_time.strftime(_VALUE_FORMATS[granularity])
+
+
+def is_partition_value(value: str, granularity: Granularity) -> bool:
+    """Whether ``value`` is a well-formed ``dt`` value at this granularity."""
+    return bool(_VALUE_PATTERNS[granularity].match(value))
+
+
+def partition_path(value: str) -> str:
+    """The Hive-style path segment of one partition, e.g. ``dt=2024-01-31``."""
+    return f"{PARTITION_COLUMN}={value}"
+
+
+def parse_partition_path(segment: str) -> str | None:
+    """The partition value of a ``dt=...`` path segment, or None for any other segment."""
+    prefix = f"{PARTITION_COLUMN}="
+    return segment[len(prefix) :] if segment.startswith(prefix) else None

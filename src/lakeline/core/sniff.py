@@ -1,0 +1,146 @@
+"""Look at the first bytes of a landed object before handing it to an engine.
+
+This is where a whole file is turned away (empty, binary, the wrong format,
+an unreadable header) with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lakeline.core.contracts import Contract, SchemaPolicy, SourceFormat
+
+GZIP_MAGIC = b"\x1f\x8b"
+PARQUET_MAGIC = b"PAR1"
+HEAD_BYTES = 64 * 1024
+TEXT_FORMATS = (SourceFormat.CSV, SourceFormat.TSV, SourceFormat.JSONL, SourceFormat.JSON)
+
+
+class FileRejectedError(Exception):
+    """Raised inside processing when a whole object must be quarantined."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What the first bytes of an object tell: compression and, for CSV, the header."""
+
+    gzip: bool
+    header: tuple[str, ...] | None
+
+
+def _head(path: Path, compressed: bool) -> bytes:
+    if not compressed:
+        with path.open("rb") as handle:
+            return handle.read(HEAD_BYTES)
+    try:
+        with gzip.open(path, "rb") as handle:
+            return handle.read(HEAD_BYTES)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FileRejectedError(f"gzip stream is corrupt: {exc}") from None
+
+
+def sniff(path: Path, contract: Contract) -> Sniffed:
+    """Inspect an object's first bytes.
+
+    Raises:
+        FileRejectedError: If the object is empty, binary where text was
+            expected, not Parquet where Parquet was expected, or has an
+            unreadable CSV header.
+    """
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if not magic:
+        raise FileRejectedError("the object is empty (0 bytes)")
+    fmt = contract.source.format
+    compressed = magic.startswith(GZIP_MAGIC) and contract.source.compression != "none"
+    if contract.source.compression == "gzip" and not compressed:
+        raise FileRejectedError("the contract says gzip, but the object is not gzip-compressed")
+    if fmt is SourceFormat.PARQUET:
+        if compressed or magic != PARQUET_MAGIC:
+            raise FileRejectedError("expected a Parquet file, but the object does not start with PAR1")
+        return Sniffed(gzip=False, header=None)
+    head = _head(path, compressed)
+    if not head:
+        raise FileRejectedError("the object is empty once decompressed")
+    if b"\x00" in head:
+        raise FileRejectedError(f"expected {fmt.value} text, but the object holds binary data (NUL bytes)")
+    if head.startswith(PARQUET_MAGIC):
+        raise FileRejectedError(f"expected {fmt.value} text, but the object is a Parquet file")
+    if fmt in (SourceFormat.CSV, SourceFormat.TSV):
+        return Sniffed(gzip=compressed, header=_csv_header(head, contract))
+    return Sniffed(gzip=compressed, header=None)
+
+
+def _csv_header(head: bytes, contract: Contract) -> tuple[str, ...]:
+    dialect = contract.source.dialect
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    if not dialect.header:
+        width = len(next(csv.reader([first_line], delimiter=dialect.delimiter)))
+        return tuple(c.source_field for c in contract.columns[:width])
+    if "\ufffd" in first_line:
+        raise FileRejectedError("the header line is not valid UTF-8")
+    reader = csv.reader(
+        [first_line],
+        delimiter=dialect.delimiter,
+        quotechar=dialect.quote or '"',
+        quoting=csv.QUOTE_MINIMAL if dialect.quote else csv.QUOTE_NONE,
+    )
+    fields = tuple(f.strip() for f in next(reader, []))
+    if not any(fields):
+        raise FileRejectedError("the header line is empty")
+    duplicates = sorted({f for f in fields if fields.count(f) > 1})
+    if duplicates:
+        raise FileRejectedError(f"the header repeats column(s) {duplicates}")
+    return fields
+
+
+@dataclass(frozen=True)
+class SchemaDiff:
+    """How an object's fields differ from the contract's source fields."""
+
+    missing: tuple[str, ...]
+    missing_required: tuple[str, ...]
+    extra: tuple[str, ...]
+
+
+def diff_fields(fields: tuple[str, ...], contract: Contract) -> SchemaDiff:
+    """Compare an object's fields with the contract's."""
+    present = set(fields)
+    expected = {c.source_field for c in contract.columns}
+    missing = tuple(c.source_field for c in contract.columns if c.source_field not in present)
+    required = tuple(c.source_field for c in contract.columns if c.required and c.source_field not in present)
+    extra = tuple(f for f in fields if f not in expected)
+    return SchemaDiff(missing, required, extra)
+
+
+def apply_schema_policy(diff: SchemaDiff, contract: Contract) -> list[str]:
+    """Enforce the contract's schema policy and return warnings for what it tolerates.
+
+    Raises:
+        FileRejectedError: Under ``strict`` for any difference; under
+            ``additive`` when a required field is missing.
+    """
+    if diff.missing_required:
+        raise FileRejectedError(f"required field(s) missing from the object: {list(diff.missing_required)}")
+    if contract.schema_policy is SchemaPolicy.STRICT and (diff.missing or diff.extra):
+        parts = []
+        if diff.missing:
+            parts.append(f"missing field(s) {list(diff.missing)}")
+        if diff.extra:
+            parts.append(f"unknown field(s) {list(diff.extra)}")
+        raise FileRejectedError(f"schema_policy strict: {' and '.join(parts)}")
+    warnings = []
+    if diff.extra:
+        warnings.append(f"ignored unknown field(s) {list(diff.extra)} (schema_policy additive)")
+    if diff.missing:
+        warnings.append(f"optional field(s) {list(diff.missing)} missing; loaded as NULL")
+    return warnings

@@ -1,0 +1,97 @@
+"""Accepted timestamp formats: strptime patterns and the exact shapes they accept.
+
+Parsers are lenient in different ways (one accepts ``2024-1-5 1:2:3`` for
+``%Y-%m-%d %H:%M:%S``, another rolls ``2024-02-30`` over to March). lakeline
+accepts a value only when it has exactly the shape of one accepted format *and*
+the engine parses it to a real calendar instant, so every engine agrees.
+"""
+
+from __future__ import annotations
+
+import re
+
+# strptime directive -> the exact text it must match.
+_DIRECTIVES: dict[str, str] = {
+    "Y": r"\d{4}",
+    "y": r"\d{2}",
+    "m": r"\d{2}",
+    "d": r"\d{2}",
+    "H": r"\d{2}",
+    "I": r"\d{2}",
+    "M": r"\d{2}",
+    "S": r"\d{2}",
+    "f": r"\d{1,6}",
+    "p": r"(?:AM|PM|am|pm)",
+    "z": r"(?:Z|[+-]\d{2}:?\d{2})",
+    "b": r"[A-Za-z]{3}",
+    "j": r"\d{3}",
+    "%": "%",
+}
+DEFAULT_TIMESTAMP_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+)
+DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d",)
+
+
+def format_to_regex(fmt: str) -> str:
+    """Translate a strptime format into a regex that matches exactly its shape.
+
+    Args:
+        fmt: A strptime format such as ``"%Y-%m-%d %H:%M:%S"``.
+
+    Returns:
+        An anchored regular expression (``^...$``).
+
+    Raises:
+        ValueError: If the format uses a directive lakeline does not support.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char != "%":
+            out.append(re.escape(char))
+            i += 1
+            continue
+        if i + 1 >= len(fmt):
+            raise ValueError(f"format {fmt!r} ends with a lone '%'")
+        directive = fmt[i + 1]
+        if directive not in _DIRECTIVES:
+            supported = ", ".join(f"%{d}" for d in _DIRECTIVES)
+            raise ValueError(f"format {fmt!r} uses %{directive}; supported: {supported}")
+        out.append(_DIRECTIVES[directive])
+        i += 2
+    return "^" + "".join(out) + "$"
+
+
+# Directives whose text always has the same width, and that width.
+_FIXED_WIDTHS: dict[str, int] = {"Y": 4, "y": 2, "m": 2, "d": 2, "H": 2, "I": 2, "M": 2, "S": 2, "j": 3, "%": 1}
+
+
+def fixed_width(fmt: str) -> int | None:
+    """The exact length of every value in this format, or None if values vary in length.
+
+    A value of the right length that the engine's strptime parses has exactly
+    the format's shape: this is how lakeline checks the shape cheaply.
+    """
+    width = 0
+    i = 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            directive = fmt[i + 1 : i + 2]
+            if directive not in _FIXED_WIDTHS:
+                return None
+            width += _FIXED_WIDTHS[directive]
+            i += 2
+        else:
+            width += 1
+            i += 1
+    return width
+
+
+def has_zone(fmt: str) -> bool:
+    """Whether a format carries a UTC offset (``%z``)."""
+    return "%z" in fmt

@@ -1,0 +1,1 @@
+"""Engine adapters: the code that runs lakeline's work on a concrete engine."""

@@ -1,0 +1,1 @@
+"""The DuckDB engine: validation of landed objects and local Athena SQL."""

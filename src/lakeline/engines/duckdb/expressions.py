@@ -1,0 +1,233 @@
+"""Compile a contract's columns and checks into DuckDB SQL expressions.
+
+Every value arrives as text (or, from Parquet, as a native value rendered as
+text) and is cast *strictly*: a value is accepted only if it has exactly the
+shape of its type, so that DuckDB's lenient casts (``TRY_CAST('1.9' AS INT)``
+is 2) never decide what lands in the lake. Each rule yields either NULL or a
+reason that names the column, the offending value and what was expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lakeline.core.contracts import Column, Contract, RowCheck
+from lakeline.core.timeformats import fixed_width, format_to_regex, has_zone
+from lakeline.core.types import INTEGER_RANGES, AthenaType, TypeKind
+
+_DUCKDB_TYPES: dict[TypeKind, str] = {
+    TypeKind.BOOLEAN: "BOOLEAN",
+    TypeKind.TINYINT: "TINYINT",
+    TypeKind.SMALLINT: "SMALLINT",
+    TypeKind.INT: "INTEGER",
+    TypeKind.BIGINT: "BIGINT",
+    TypeKind.FLOAT: "FLOAT",
+    TypeKind.DOUBLE: "DOUBLE",
+    TypeKind.STRING: "VARCHAR",
+    TypeKind.VARCHAR: "VARCHAR",
+    TypeKind.DATE: "DATE",
+    TypeKind.TIMESTAMP: "TIMESTAMP",
+}
+_INTEGER = r"[+-]?[0-9]+"
+_FLOAT = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+_TRUE = ("true", "t", "yes", "y", "1")
+_FALSE = ("false", "f", "no", "n", "0")
+VALUE_PREVIEW = 60  # characters of an offending value quoted in a reason
+
+
+def ident(name: str) -> str:
+    """Quote an identifier for DuckDB."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: object) -> str:
+    """Render a Python value as a DuckDB literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def duckdb_type(athena: AthenaType) -> str:
+    """The DuckDB type that stores values of an Athena type."""
+    if athena.kind is TypeKind.DECIMAL:
+        return f"DECIMAL({athena.precision},{athena.scale})"
+    return _DUCKDB_TYPES[athena.kind]
+
+
+def raw_name(column: Column) -> str:
+    """The name under which a column's raw source text travels through the query."""
+    return f"__src__{column.source_field}"
+
+
+@dataclass(frozen=True)
+class CompiledColumn:
+    """The SQL of one column: its typed value and the reasons it can fail."""
+
+    column: Column
+    typed: str
+    reasons: tuple[str, ...]
+
+
+def _decimal_pattern(athena: AthenaType) -> str:
+    precision, scale = athena.precision or 0, athena.scale or 0
+    whole = max(precision - scale, 1)
+    if scale == 0:
+        return rf"[+-]?[0-9]{{1,{whole}}}"
+    return rf"[+-]?[0-9]{{1,{whole}}}(\.[0-9]{{1,{scale}}})?"
+
+
+def _strict_number(text: str, target: str, pattern: str, finite: bool = False) -> str:
+    """Cast text to a number only if it has exactly a number's shape.
+
+    The common case is checked cheaply: the value renders back to the same text.
+    Only values that do not (``+5``, ``7.50``) pay for the regular expression.
+    """
+    candidate = f"TRY_CAST({text} AS {target})"
+    guard = f"WHEN NOT isfinite({candidate}) THEN NULL " if finite else ""
+    return (
+        f"(CASE WHEN {candidate} IS NULL THEN NULL {guard}"
+        f"WHEN CAST({candidate} AS VARCHAR) = {text} THEN {candidate} "
+        f"WHEN regexp_full_match({text}, {literal(pattern)}) THEN {candidate} END)"
+    )
+
+
+def _strict_temporal(column: Column, text: str) -> str:
+    """Parse text with the first accepted format whose exact shape it has."""
+    branches = []
+    for fmt in column.accepted_formats:
+        width = fixed_width(fmt)
+        shape = (
+            f"length({text}) = {width}"
+            if width is not None
+            else f"regexp_full_match({text}, {literal(format_to_regex(fmt))})"
+        )
+        parsed = f"try_strptime({text}, {literal(fmt)})"
+        if has_zone(fmt):
+            parsed = f"CAST({parsed} AS TIMESTAMP)"
+        branches.append(f"CASE WHEN {shape} THEN {parsed} END")
+    value = branches[0] if len(branches) == 1 else f"coalesce({', '.join(branches)})"
+    return f"CAST({value} AS {duckdb_type(column.athena_type)})"
+
+
+def typed_expression(column: Column, raw: str, native: str | None = None) -> str:
+    """The SQL that casts a raw value strictly to the column's type (NULL if it cannot).
+
+    Args:
+        column: The contract column.
+        raw: SQL for the raw text value.
+        native: The DuckDB type of the source column when it is already typed
+            (Parquet), or None for text sources.
+    """
+    athena = column.athena_type
+    target = duckdb_type(athena)
+    if native is not None and athena.is_temporal and native.startswith(("TIMESTAMP", "DATE")):
+        return f"TRY_CAST({ident(column.source_field)} AS {target})"
+    text = raw  # strict: surrounding whitespace is not part of any type's shape
+    kind = athena.kind
+    if athena.is_integer:
+        return _strict_number(text, target, _INTEGER)
+    if kind in (TypeKind.FLOAT, TypeKind.DOUBLE):
+        return _strict_number(text, target, _FLOAT, finite=True)
+    if kind is TypeKind.DECIMAL:
+        return _strict_number(text, target, _decimal_pattern(athena))
+    if kind is TypeKind.BOOLEAN:
+        lowered = f"lower({text})"
+        return (
+            f"(CASE WHEN {lowered} IN ({', '.join(map(literal, _TRUE))}) THEN TRUE "
+            f"WHEN {lowered} IN ({', '.join(map(literal, _FALSE))}) THEN FALSE END)"
+        )
+    if athena.is_temporal:
+        return _strict_temporal(column, text)
+    return raw
+
+
+def _quoted_value(raw: str) -> str:
+    return f"'''' || left({raw}, {VALUE_PREVIEW}) || ''''"
+
+
+def _type_description(column: Column) -> str:
+    athena = column.athena_type
+    if athena.is_integer:
+        low, high = INTEGER_RANGES[athena.kind]
+        return f"{athena} (a whole number from {low} to {high})"
+    if athena.kind is TypeKind.DECIMAL:
+        return f"{athena} (at most {athena.scale} decimal places)"
+    if athena.kind in (TypeKind.FLOAT, TypeKind.DOUBLE):
+        return f"{athena} (a finite number)"
+    if athena.kind is TypeKind.BOOLEAN:
+        return f"{athena} (true/false, t/f, yes/no, y/n, 1/0)"
+    if athena.is_temporal:
+        return f"{athena} in format {' or '.join(column.accepted_formats)}"
+    return str(athena)
+
+
+def _bound_literal(column: Column, value: Decimal | str) -> str:
+    athena = column.athena_type
+    if athena.is_temporal:
+        return f"CAST({literal(value)} AS {duckdb_type(athena)})"
+    return literal(value)
+
+
+def compile_column(column: Column, native: str | None = None) -> CompiledColumn:
+    """Compile one column into its typed expression and its reasons.
+
+    The expressions refer to the raw value as ``__raw__<name>`` and to the
+    typed value by the column's own name, both of which the processing query
+    provides.
+    """
+    raw = ident(raw_name(column))
+    typed = ident(column.name)
+    prefix = literal(f"{column.name}: ")
+    reasons: list[str] = []
+    if column.required:
+        reasons.append(f"CASE WHEN {raw} IS NULL THEN {literal(f'{column.name}: required value is missing')} END")
+    reasons.append(
+        f"CASE WHEN {raw} IS NOT NULL AND {typed} IS NULL THEN {prefix} || {_quoted_value(raw)} "
+        f"|| {literal(' is not a ' + _type_description(column))} END"
+    )
+    if (low := column.min_value) is not None:
+        reasons.append(
+            f"CASE WHEN {typed} < {_bound_literal(column, low)} THEN {prefix} || {_quoted_value(raw)} "
+            f"|| {literal(f' is below the minimum {low}')} END"
+        )
+    if (high := column.max_value) is not None:
+        reasons.append(
+            f"CASE WHEN {typed} > {_bound_literal(column, high)} THEN {prefix} || {_quoted_value(raw)} "
+            f"|| {literal(f' is above the maximum {high}')} END"
+        )
+    if column.allowed_values is not None:
+        allowed = ", ".join(_bound_literal(column, Decimal(str(v)) if isinstance(v, int | float) and not isinstance(v, bool) else v) if not isinstance(v, bool) else literal(v) for v in column.allowed_values)
+        shown = ", ".join(str(v) for v in column.allowed_values)
+        reasons.append(
+            f"CASE WHEN {typed} NOT IN ({allowed}) THEN {prefix} || {_quoted_value(raw)} "
+            f"|| {literal(f' is not one of [{shown}]')} END"
+        )
+    if column.regex is not None:
+        reasons.append(
+            f"CASE WHEN NOT regexp_full_match({typed}, {literal(column.regex)}) THEN {prefix} || "
+            f"{_quoted_value(raw)} || {literal(f' does not match /{column.regex}/')} END"
+        )
+    athena = column.athena_type
+    if athena.kind is TypeKind.VARCHAR:
+        reasons.append(
+            f"CASE WHEN length({typed}) > {athena.length} THEN {prefix} || {_quoted_value(raw)} "
+            f"|| {literal(f' is longer than {athena.length} characters')} END"
+        )
+    return CompiledColumn(column, typed_expression(column, raw, native), tuple(reasons))
+
+
+def compile_check(check: RowCheck, duckdb_sql: str) -> str:
+    """The reason SQL of a row check; a check fails only when it is FALSE (as SQL CHECK)."""
+    message = f"check {check.name} failed: {check.expression}"
+    return f"CASE WHEN NOT coalesce(({duckdb_sql}), TRUE) THEN {literal(message)} END"
+
+
+def compile_contract(contract: Contract, natives: dict[str, str] | None = None) -> list[CompiledColumn]:
+    """Compile every column of a contract (``natives``: source field -> DuckDB type)."""
+    natives = natives or {}
+    return [compile_column(c, natives.get(c.source_field)) for c in contract.columns]

@@ -1,0 +1,233 @@
+"""Process one landed object with DuckDB: validate, then write curated and quarantine Parquet.
+
+The object is parsed once into a temporary table of typed values and verdicts
+(spilling to disk past the memory limit), from which two COPY statements write
+the valid rows, partitioned by event time, and the rejected rows with their
+reasons. See docs/adr/0002-processing-engine.md for the measurements.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lakeline.athena.transpile import expression_to_duckdb
+from lakeline.core.contracts import Contract, SourceFormat
+from lakeline.core.objects import ObjectRef
+from lakeline.core.outcome import EngineOutput, FileRejection
+from lakeline.core.partitioning import PARTITION_COLUMN, parse_partition_path, value_format
+from lakeline.core.sniff import (
+    FileRejectedError,
+    apply_schema_policy,
+    diff_fields,
+    sniff,
+)
+from lakeline.engines.duckdb.expressions import (
+    compile_check,
+    compile_contract,
+    ident,
+    literal,
+    raw_name,
+)
+from lakeline.engines.duckdb.readers import NO_REJECTS, Reader, csv_reader, json_reader, parquet_reader
+from lakeline.engines.duckdb.sqlfiles import template
+
+if TYPE_CHECKING:
+    import duckdb
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DuckDBSettings:
+    """Resource limits of the processing engine."""
+
+    memory_limit: str = "512MB"
+    threads: int | None = None
+
+
+class DuckDBProcessor:
+    """Validates landed objects against their contract and writes Parquet, with DuckDB."""
+
+    def __init__(self, settings: DuckDBSettings | None = None) -> None:
+        self.settings = settings or DuckDBSettings()
+
+    def process(
+        self,
+        contract: Contract,
+        source: Path,
+        obj: ObjectRef,
+        work_dir: Path,
+        stem: str,
+        processed_at: datetime,
+    ) -> EngineOutput:
+        """Validate one object and write its outputs under ``work_dir``.
+
+        Args:
+            contract: The dataset's contract.
+            source: A local copy of the object.
+            obj: The object's identity, recorded in every quarantined row.
+            work_dir: An empty folder for outputs and spill files.
+            stem: The file-name stem of every output file.
+            processed_at: When this processing started, recorded in quarantine.
+
+        Returns:
+            The row accounting and the files written; a rejection instead of
+            files when the object cannot be read at all.
+        """
+        try:
+            with self._connect(work_dir) as con:
+                return self._process(con, contract, source, obj, work_dir, stem, processed_at)
+        except FileRejectedError as exc:
+            return EngineOutput(rejection=FileRejection(exc.reason))
+
+    @contextmanager
+    def _connect(self, work_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+        import duckdb
+
+        con = duckdb.connect(config={"memory_limit": self.settings.memory_limit})
+        try:
+            con.execute(f"SET temp_directory = {literal(str(work_dir / 'spill'))}")
+            con.execute("SET TimeZone = 'UTC'")
+            # Pushing the verdict filter below the projection would cast every value twice.
+            con.execute("SET disabled_optimizers = 'filter_pushdown'")
+            if self.settings.threads:
+                con.execute(f"SET threads = {int(self.settings.threads)}")
+            con.execute(
+                f"CREATE TEMP TABLE {NO_REJECTS} (line BIGINT, column_idx BIGINT, "
+                "error_type VARCHAR, error_message VARCHAR, csv_line VARCHAR)"
+            )
+            yield con
+        finally:
+            con.close()
+
+    def _reader(self, con: Any, contract: Contract, source: Path) -> tuple[Reader, list[str]]:
+        """Choose the reader and enforce the schema policy on the object's fields."""
+        import duckdb
+
+        sniffed = sniff(source, contract)
+        fmt = contract.source.format
+        try:
+            if fmt in (SourceFormat.CSV, SourceFormat.TSV):
+                assert sniffed.header is not None
+                fields = sniffed.header
+                reader = csv_reader(source, contract, fields, sniffed.gzip)
+            elif fmt is SourceFormat.PARQUET:
+                described = con.execute(
+                    f"DESCRIBE SELECT * FROM read_parquet({literal(str(source))})"
+                ).fetchall()
+                natives = {row[0]: row[1] for row in described}
+                fields = tuple(natives)
+                reader = parquet_reader(source, natives)
+            else:
+                reader = json_reader(source, contract, sniffed.gzip)
+                fields = self._json_fields(con, reader)
+        except duckdb.Error as exc:
+            raise FileRejectedError(f"cannot read the object as {fmt.value}: {_first_line(exc)}") from None
+        warnings = apply_schema_policy(diff_fields(fields, contract), contract)
+        return reader, warnings
+
+    @staticmethod
+    def _json_fields(con: Any, reader: Reader) -> tuple[str, ...]:
+        rows = con.execute(
+            f"SELECT DISTINCT unnest(json_keys(__line)) FROM {reader.relation} "
+            "WHERE __json_type = 'OBJECT' ORDER BY 1"
+        ).fetchall()
+        return tuple(r[0] for r in rows)
+
+    def _process(
+        self,
+        con: Any,
+        contract: Contract,
+        source: Path,
+        obj: ObjectRef,
+        work_dir: Path,
+        stem: str,
+        processed_at: datetime,
+    ) -> EngineOutput:
+        import duckdb
+
+        reader, warnings = self._reader(con, contract, source)
+        try:
+            con.execute("CREATE TEMP TABLE validated AS " + validation_query(contract, reader))
+            rows_in, kept, quarantined = con.execute(
+                template("counts").format(rejects=reader.rejects)
+            ).fetchone()
+        except duckdb.Error as exc:
+            raise FileRejectedError(
+                f"cannot read the object as {contract.source.format.value}: {_first_line(exc)}"
+            ) from None
+        output = EngineOutput(rows_in, kept, quarantined, warnings=warnings)
+        if kept:
+            output.curated = self._write_curated(con, contract, work_dir / "curated", stem)
+        if quarantined:
+            output.quarantine = work_dir / f"{stem}.parquet"
+            query = template("quarantine").format(
+                rejects=reader.rejects,
+                header_lines=reader.header_lines,
+                line_based=str(reader.line_based).upper(),
+                source_object=literal(f"s3://{obj.bucket}/{obj.key}"),
+                source_version=literal(obj.version),
+                processed_at=literal(processed_at.isoformat(sep=" ")),
+            )
+            con.execute(f"COPY ({query}) TO {literal(str(output.quarantine))} (FORMAT parquet, COMPRESSION zstd)")
+        return output
+
+    @staticmethod
+    def _write_curated(con: Any, contract: Contract, out: Path, stem: str) -> dict[str, list[Path]]:
+        columns = ", ".join(ident(c) for c in contract.column_names)
+        con.execute(
+            f"COPY (SELECT {columns}, {PARTITION_COLUMN} FROM validated WHERE __ok) "
+            f"TO {literal(str(out))} (FORMAT parquet, COMPRESSION zstd, "
+            f"PARTITION_BY ({PARTITION_COLUMN}), FILENAME_PATTERN {literal(stem + '-{i}')})"
+        )
+        files: dict[str, list[Path]] = {}
+        for path in sorted(out.rglob("*.parquet")):
+            value = parse_partition_path(path.parent.name)
+            if value is not None:
+                files.setdefault(value, []).append(path)
+        return files
+
+
+def validation_query(contract: Contract, reader: Reader) -> str:
+    """The SQL that types and judges every record an object holds."""
+    compiled = compile_contract(contract)
+    schema = {c.name: c.type for c in contract.columns}
+    sources = [
+        f"{reader.fields[c.source_field]} AS {ident(raw_name(c))}"
+        if c.source_field in reader.fields
+        else f"CAST(NULL AS VARCHAR) AS {ident(raw_name(c))}"
+        for c in contract.columns
+    ]
+    listed = {c.source_field for c in contract.columns}
+    extras = [f for f in reader.fields if f not in listed and reader.record is None]
+    sources += [f"{reader.fields[f]} AS {ident('__src__' + f)}" for f in extras]
+    sources += [ident(p) for p in reader.passthrough]
+    reasons = [reader.record_reason] if reader.record_reason else []
+    reasons += [r for col in compiled for r in col.reasons]
+    reasons += [compile_check(ch, expression_to_duckdb(ch.expression, schema)) for ch in contract.checks]
+    record = reader.record or (
+        "json_object("
+        + ", ".join(f"{literal(f)}, {ident('__src__' + f)}" for f in reader.fields)
+        + ")"
+    )
+    event = ident(contract.event_time)
+    return template("validate").format(
+        reader=reader.relation,
+        sources=", ".join(sources),
+        present=reader.present,
+        typed=", ".join(f"{col.typed} AS {ident(col.column.name)}" for col in compiled),
+        reasons=", ".join(reasons),
+        record=record,
+        columns=", ".join(ident(c) for c in contract.column_names),
+        partition=f"strftime({event}, {literal(value_format(contract.partitioning))})",
+    )
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,149 @@
+"""Athena SQL on DuckDB over the lake's Parquet, with Athena's table names and answers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lakeline.athena.transpile import Schema, parse_statements, to_duckdb
+from lakeline.core.objects import Zone, zone_prefix
+from lakeline.core.partitioning import PARTITION_COLUMN
+from lakeline.core.registry import ContractRegistry
+from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
+from lakeline.engines.duckdb.sqlfiles import template
+from lakeline.errors import QueryError
+from lakeline.ports import QueryResult
+
+if TYPE_CHECKING:
+    import duckdb
+
+QUARANTINE_SUFFIX = "_quarantine"
+_DUCKDB_OF_ATHENA = {"array<string>": "VARCHAR[]", "string": "VARCHAR", "bigint": "BIGINT", "timestamp": "TIMESTAMP"}
+
+
+class DuckDBQueryEngine:
+    """Runs Athena SQL over the curated and quarantine tables of a local lake.
+
+    Each dataset is a view named as its Glue table will be: ``<dataset>`` over
+    ``curated/<dataset>/dt=*/`` and ``<dataset>_quarantine``, with ``dt`` a
+    partition column that DuckDB prunes when a query filters on it.
+    """
+
+    def __init__(self, lake_root: Path, contracts: ContractRegistry, memory_limit: str = "1GB") -> None:
+        self.lake_root = lake_root
+        self.contracts = contracts
+        self.memory_limit = memory_limit
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def schema(self) -> Schema:
+        """Table -> column -> Athena type, for typing queries the way Athena does."""
+        tables: dict[str, dict[str, str]] = {}
+        for contract in self.contracts:
+            tables[contract.name] = {c.name: c.type for c in contract.columns} | {PARTITION_COLUMN: "string"}
+            tables[contract.name + QUARANTINE_SUFFIX] = dict(self._quarantine_columns()) | {
+                PARTITION_COLUMN: "string"
+            }
+        return tables
+
+    def _quarantine_columns(self) -> list[tuple[str, str]]:
+        import duckdb
+
+        return [(str(n), str(t)) for n, t in duckdb.sql(template("quarantine_columns")).fetchall()]
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        import duckdb
+
+        if self._con is None:
+            con = duckdb.connect(config={"memory_limit": self.memory_limit})
+            con.execute("SET TimeZone = 'UTC'")
+            for contract in self.contracts:
+                columns = [(c.name, duckdb_type(c.athena_type)) for c in contract.columns]
+                self._view(con, contract.name, Zone.CURATED, columns)
+                quarantine = [(n, _DUCKDB_OF_ATHENA[t]) for n, t in self._quarantine_columns()]
+                self._view(con, contract.name + QUARANTINE_SUFFIX, Zone.QUARANTINE, quarantine, contract.name)
+            self._con = con
+        return self._con
+
+    def _view(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        name: str,
+        zone: Zone,
+        columns: list[tuple[str, str]],
+        dataset: str | None = None,
+    ) -> None:
+        folder = self.lake_root / zone_prefix(zone, dataset or name)
+        glob = folder / f"{PARTITION_COLUMN}=*" / "*.parquet"
+        selected = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in columns)
+        if any(folder.glob(f"{PARTITION_COLUMN}=*/*.parquet")):
+            source = (
+                f"read_parquet({literal(str(glob))}, hive_partitioning = true, "
+                f"hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, union_by_name = true)"
+            )
+            body = f"SELECT {selected}, {ident(PARTITION_COLUMN)} FROM {source}"
+        else:
+            nulls = ", ".join(f"CAST(NULL AS {t}) AS {ident(c)}" for c, t in columns)
+            body = f"SELECT {nulls}, CAST(NULL AS VARCHAR) AS {ident(PARTITION_COLUMN)} WHERE FALSE"
+        con.execute(f"CREATE OR REPLACE VIEW {ident(name)} AS {body}")
+
+    def query(self, sql: str) -> QueryResult:
+        """Run Athena SQL; the result is that of the last statement.
+
+        Raises:
+            QueryError: With the line and a hint when the SQL does not parse,
+                names an unknown table or column, or fails to run.
+        """
+        import duckdb
+
+        statements = parse_statements(sql)
+        if not statements:
+            raise QueryError("no SQL statement to run")
+        con = self._connection()
+        result: QueryResult = QueryResult([], [])
+        schema = self.schema
+        for number, statement in enumerate(statements, start=1):
+            translated = to_duckdb(statement, schema)
+            try:
+                cursor = con.execute(translated)
+                columns = [d[0] for d in cursor.description] if cursor.description else []
+                rows: list[tuple[Any, ...]] = cursor.fetchall() if columns else []
+            except duckdb.Error as exc:
+                raise QueryError(_explain(exc, sql, number, len(statements), list(schema))) from None
+            result = QueryResult(columns, rows)
+        return result
+
+    def close(self) -> None:
+        """Close the DuckDB connection."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+def _line_of(name: str, sql: str) -> int | None:
+    """The first line of the user's SQL that mentions a name DuckDB complained about."""
+    for number, line in enumerate(sql.splitlines(), start=1):
+        if name.lower() in line.lower():
+            return number
+    return None
+
+
+def _explain(exc: Exception, sql: str, number: int, total: int, tables: list[str]) -> str:
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    named = re.search(r'(?:name|column) "?([^" ]+)"', first)
+    line = _line_of(named.group(1), sql) if named else None
+    where = f"statement {number} of {total}" if total > 1 else ""
+    if line is not None:
+        where = f"{where}, line {line}" if where else f"line {line}"
+    where = f"{where}: " if where else ""
+    hint = ""
+    if "Table with name" in text or "does not exist" in text:
+        hint = f" Hint: the tables are {', '.join(sorted(tables))}."
+    elif "Referenced column" in text:
+        candidates = [line for line in text.splitlines() if "Candidate" in line]
+        hint = f" Hint: {candidates[0].strip()}" if candidates else " Hint: check the column names."
+    elif "No function matches" in text or "Scalar Function with name" in text:
+        hint = " Hint: lakeline runs Athena (Trino) functions; check the function name and argument types."
+    return f"query failed: {where}{first}{hint}"

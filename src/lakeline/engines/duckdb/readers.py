@@ -1,0 +1,125 @@
+"""Table functions that read one landed object as records of text fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lakeline.core.contracts import Contract, SourceFormat
+from lakeline.engines.duckdb.expressions import ident, literal
+
+LINE = "__line"
+JSON_TYPE = "__json_type"
+REJECTS = "reject_errors"
+NO_REJECTS = "no_rejects"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How to read an object: the FROM clause, each field's SQL and the rejects table.
+
+    Attributes:
+        relation: A table expression that yields the object's records.
+        fields: Source field -> SQL of its raw text in that relation.
+        passthrough: Columns of the relation that later expressions use.
+        record: SQL of the whole original record as JSON text, or None to
+            build it from the fields.
+        present: A filter that drops non-records (blank lines).
+        record_reason: SQL of a reason that the record as a whole is bad, or None.
+        rejects: The table in which the reader leaves records it could not parse.
+        header_lines: How many lines precede the first record.
+        line_based: Whether each record is one line, so positions are line numbers.
+    """
+
+    relation: str
+    fields: dict[str, str]
+    passthrough: tuple[str, ...] = ()
+    record: str | None = None
+    present: str = "TRUE"
+    record_reason: str | None = None
+    rejects: str = NO_REJECTS
+    header_lines: int = 0
+    line_based: bool = False
+
+
+def _compression(gzip: bool) -> str:
+    return "'gzip'" if gzip else "'none'"
+
+
+def csv_reader(path: Path, contract: Contract, header: tuple[str, ...], gzip: bool) -> Reader:
+    """Read delimited text, every field as VARCHAR; broken lines go to ``reject_errors``."""
+    dialect = contract.source.dialect
+    columns = "{" + ", ".join(f"{literal(f)}: 'VARCHAR'" for f in header) + "}"
+    nulls = "[" + ", ".join(literal(n) for n in dialect.null_markers) + "]"
+    relation = (
+        f"read_csv({literal(str(path))}, auto_detect=false, header={str(dialect.header).lower()}, "
+        f"delim={literal(dialect.delimiter)}, quote={literal(dialect.quote)}, "
+        f"escape={literal(dialect.escape_char if dialect.quote else '')}, nullstr={nulls}, "
+        f"columns={columns}, compression={_compression(gzip)}, strict_mode=true, "
+        f"store_rejects=true, max_line_size=4194304)"
+    )
+    return Reader(
+        relation,
+        {f: ident(f) for f in header},
+        rejects=REJECTS,
+        header_lines=1 if dialect.header else 0,
+        line_based=True,
+    )
+
+
+def json_reader(path: Path, contract: Contract, gzip: bool) -> Reader:
+    """Read JSON Lines, or a JSON array of records, one record per row.
+
+    JSON Lines are read as lines of text so that a malformed line becomes one
+    quarantined row with its line number instead of an error for the file.
+    """
+    if contract.source.format is SourceFormat.JSONL:
+        lines = (
+            f"read_csv({literal(str(path))}, columns={{'{LINE}': 'VARCHAR'}}, header=false, "
+            f"auto_detect=false, delim='\\x1f', quote='', escape='', new_line='\\n', "
+            f"compression={_compression(gzip)}, strict_mode=false, store_rejects=true, "
+            "max_line_size=16777216)"
+        )
+        rejects, line_based = REJECTS, True
+    else:
+        lines = (
+            f"(SELECT json AS {LINE} FROM read_json_objects({literal(str(path))}, "
+            f"format='array', compression={_compression(gzip)}, maximum_object_size=16777216))"
+        )
+        rejects, line_based = NO_REJECTS, False
+    relation = (
+        f"(SELECT {LINE}, CASE WHEN json_valid({LINE}) THEN json_type({LINE}) END AS {JSON_TYPE} "
+        f"FROM {lines})"
+    )
+    fields = {
+        c.source_field: (
+            f"CASE WHEN {JSON_TYPE} = 'OBJECT' THEN "
+            f"json_extract_string({LINE}, {literal('$.' + _json_key(c.source_field))}) END"
+        )
+        for c in contract.columns
+    }
+    reason = (
+        f"CASE WHEN {JSON_TYPE} IS NULL THEN 'record: malformed JSON' "
+        f"WHEN {JSON_TYPE} <> 'OBJECT' THEN 'record: expected a JSON object, got ' || lower({JSON_TYPE}) END"
+    )
+    present = f"{LINE} IS NOT NULL AND trim({LINE}) <> ''"
+    return Reader(
+        relation,
+        fields,
+        passthrough=(LINE, JSON_TYPE),
+        record=LINE,
+        present=present,
+        record_reason=reason,
+        rejects=rejects,
+        line_based=line_based,
+    )
+
+
+def _json_key(field: str) -> str:
+    return '"' + field.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def parquet_reader(path: Path, columns: dict[str, str]) -> Reader:
+    """Read a Parquet file; ``columns`` maps each field to its native DuckDB type."""
+    relation = f"read_parquet({literal(str(path))})"
+    return Reader(relation, {f: f"CAST({ident(f)} AS VARCHAR)" for f in columns})

@@ -1,0 +1,247 @@
+"""The `lakeline` command line: a thin layer over the use cases."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import yaml
+from rich.console import Console
+
+from lakeline import __version__
+from lakeline.errors import LakelineError
+
+F = TypeVar("F", bound=Callable[..., Any])
+console = Console()
+errors = Console(stderr=True)
+
+
+def _fail_cleanly(func: F) -> F:
+    """Turn lakeline's errors into a message and exit code 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LakelineError as exc:
+            errors.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(ctx: click.Context) -> Any:
+    from lakeline.runtime.settings import LocalSettings
+
+    return LocalSettings.load(ctx.obj["project"], ctx.obj["lake"])
+
+
+def _runtime(ctx: click.Context) -> Any:
+    from lakeline.runtime.local import LocalRuntime
+
+    return LocalRuntime(_settings(ctx))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lakeline")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (datasets/, sql/). Default: $LAKELINE_PROJECT or the current folder.")
+@click.option("--lake", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Lake root folder. Default: $LAKELINE_LAKE or <project>/.lakeline/lake.")
+@click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
+@click.pass_context
+def main(ctx: click.Context, project: Path | None, lake: Path | None, verbose: int) -> None:
+    """lakeline: a serverless data-lake pipeline for AWS that also runs on one laptop."""
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"project": project, "lake": lake}
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(directory: Path) -> None:
+    """Create a project with the sample taxi_trips contract and queries."""
+    from lakeline.project import init_project
+
+    created = init_project(directory)
+    for path in created:
+        console.print(f"created {path}")
+    if not created:
+        console.print("nothing to do: the project files already exist")
+
+
+@main.group()
+def contracts() -> None:
+    """Check and show dataset contracts."""
+
+
+@contracts.command("validate")
+@click.pass_context
+@_fail_cleanly
+def contracts_validate(ctx: click.Context) -> None:
+    """Check every contract in datasets/ and its row checks."""
+    from lakeline.athena.transpile import expression_to_duckdb
+
+    registry = _settings(ctx).project.contracts()
+    for contract in registry:
+        for check in contract.checks:
+            expression_to_duckdb(check.expression, {c.name: c.type for c in contract.columns})
+        console.print(f"[green]ok[/green] {contract.name}: {len(contract.columns)} columns, "
+                      f"{len(contract.checks)} checks")
+    if not len(registry):
+        console.print("no contracts found")
+
+
+@contracts.command("show")
+@click.argument("name")
+@click.pass_context
+@_fail_cleanly
+def contracts_show(ctx: click.Context, name: str) -> None:
+    """Print one contract, with every default filled in."""
+    contract = _settings(ctx).project.contracts().get(name)
+    console.out(yaml.safe_dump(contract.model_dump(mode="json"), sort_keys=False), highlight=False)
+
+
+@main.command()
+@click.argument("dataset")
+@click.option("--rows", type=click.IntRange(min=0), default=10_000, show_default=True)
+@click.option("--days", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--bad-ratio", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2024-01-01", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Output file; .gz compresses. A manifest is written next to it.")
+@_fail_cleanly
+def generate(dataset: str, rows: int, days: int, bad_ratio: float, seed: int, start: Any, out: Path) -> None:
+    """Write a deterministic sample file of DATASET, with realistic bad rows."""
+    from lakeline.errors import UnknownDatasetError
+    from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
+    from lakeline.generate.base import manifest_path
+
+    if dataset not in GENERATORS:
+        raise UnknownDatasetError(f"no sample generator for {dataset!r}; available: {', '.join(GENERATORS)}")
+    spec = GeneratorSpec(rows, days, bad_ratio, seed, date.fromisoformat(start.date().isoformat()))
+    manifest = write_sample(GENERATORS[dataset](spec), dataset, spec, out)
+    console.print(f"wrote {manifest.rows:,} rows ({manifest.good:,} good, {manifest.bad:,} bad) to {out}")
+    console.print(f"manifest: {manifest_path(out)}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dataset", required=True, help="The dataset the files belong to.")
+@click.option("--no-process", is_flag=True, help="Only land the files; `lakeline run` processes them later.")
+@click.pass_context
+@_fail_cleanly
+def ingest(ctx: click.Context, files: tuple[Path, ...], dataset: str, no_process: bool) -> None:
+    """Put FILES into raw/<dataset>/ as an S3 upload would, and process them from the event."""
+    from lakeline.entrypoints.render import ledger_table
+    from lakeline.usecases.landing import announce, land
+
+    runtime = _runtime(ctx)
+    landed = [land(path, dataset, runtime.contracts, runtime.store) for path in files]
+    for obj in landed:
+        console.print(f"landed s3://{obj.bucket}/{obj.key} ({obj.size:,} bytes)")
+    if not no_process:
+        results = announce(landed, runtime.bus)
+        console.print(ledger_table([r.entry for r in results if r.entry]))
+
+
+@main.command()
+@click.option("--watch", is_flag=True, help="Keep processing files as they land.")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=2.0, show_default=True,
+              help="Seconds between looks at raw/ with --watch.")
+@click.pass_context
+@_fail_cleanly
+def run(ctx: click.Context, watch: bool, interval: float) -> None:
+    """Process whatever landed in raw/ and has not been processed yet."""
+    from lakeline.entrypoints.render import ledger_table
+    from lakeline.usecases.landing import announce, pending
+
+    runtime = _runtime(ctx)
+    while True:
+        todo = list(pending(runtime.contracts, runtime.store, runtime.ledger))
+        if todo:
+            results = announce(todo, runtime.bus)
+            console.print(ledger_table([r.entry for r in results if r.entry]))
+        elif not watch:
+            console.print("nothing to process")
+        if not watch:
+            return
+        time.sleep(interval)
+
+
+@main.command()
+@click.argument("sql", required=False)
+@click.option("--file", "sql_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Run the SQL in this file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_context
+@_fail_cleanly
+def query(ctx: click.Context, sql: str | None, sql_file: Path | None, fmt: str) -> None:
+    """Run Athena SQL on the local lake (DuckDB, with Athena's semantics)."""
+    from lakeline.entrypoints.render import print_result
+    from lakeline.errors import QueryError
+
+    if (sql is None) == (sql_file is None):
+        raise QueryError("give either SQL or --file PATH")
+    text = sql if sql is not None else sql_file.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    engine = _runtime(ctx).query_engine()
+    try:
+        print_result(console, engine.query(text), fmt)
+    finally:
+        engine.close()
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+@_fail_cleanly
+def status(ctx: click.Context, fmt: str) -> None:
+    """Summarize the ledger: objects by status and rows in, kept and quarantined."""
+    from lakeline.entrypoints.render import ledger_table
+
+    entries = _runtime(ctx).ledger.entries()
+    if fmt == "json":
+        console.out(json.dumps([_summary(entries)], indent=2), highlight=False)
+        return
+    summary = _summary(entries)
+    console.print(ledger_table(entries))
+    console.print(
+        f"{summary['objects']} objects: " + ", ".join(f"{n} {s}" for s, n in summary["by_status"].items())
+        + f" | rows in {summary['rows_in']:,} = kept {summary['rows_kept']:,}"
+        f" + quarantined {summary['rows_quarantined']:,}"
+    )
+
+
+def _summary(entries: list[Any]) -> dict[str, Any]:
+    by_status: dict[str, int] = {}
+    for entry in entries:
+        by_status[entry.status.value] = by_status.get(entry.status.value, 0) + 1
+    return {
+        "objects": len(entries),
+        "by_status": by_status,
+        "rows_in": sum(e.rows_in for e in entries),
+        "rows_kept": sum(e.rows_kept for e in entries),
+        "rows_quarantined": sum(e.rows_quarantined for e in entries),
+    }
+
+
+@main.command()
+@click.option("--days", type=click.IntRange(min=1, max=31), default=3, show_default=True)
+@click.option("--rows-per-day", type=click.IntRange(min=1), default=20_000, show_default=True)
+@click.option("--bad-ratio", type=click.FloatRange(0, 1), default=0.02, show_default=True)
+@click.pass_context
+@_fail_cleanly
+def demo(ctx: click.Context, days: int, rows_per_day: int, bad_ratio: float) -> None:
+    """Run the whole pipeline locally on generated taxi trips, then query the lake."""
+    from lakeline.entrypoints.demo import DemoOptions, run_demo
+
+    run_demo(_settings(ctx), DemoOptions(days=days, rows_per_day=rows_per_day, bad_ratio=bad_ratio), console)

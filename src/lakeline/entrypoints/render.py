@@ -1,0 +1,82 @@
+"""Render results for the terminal: tables, CSV and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from lakeline.core.ledger import LedgerEntry
+from lakeline.ports import QueryResult
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def result_table(result: QueryResult, title: str | None = None, limit: int | None = None) -> Table:
+    """A query result as a rich table."""
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in result.columns:
+        table.add_column(column)
+    rows = result.rows if limit is None else result.rows[:limit]
+    for row in rows:
+        table.add_row(*("NULL" if v is None else str(_plain(v)) for v in row))
+    if limit is not None and len(result.rows) > limit:
+        table.caption = f"{limit} of {len(result.rows)} rows"
+    return table
+
+
+def result_csv(result: QueryResult) -> str:
+    """A query result as CSV with a header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows([_plain(v) for v in row] for row in result.rows)
+    return buffer.getvalue()
+
+
+def result_json(result: QueryResult) -> str:
+    """A query result as a JSON array of objects."""
+    records = [dict(zip(result.columns, (_plain(v) for v in row), strict=True)) for row in result.rows]
+    return json.dumps(records, indent=2, default=str)
+
+
+def print_result(console: Console, result: QueryResult, fmt: str) -> None:
+    """Print a query result in a format: table, csv or json."""
+    if fmt == "csv":
+        console.out(result_csv(result), end="", highlight=False)
+    elif fmt == "json":
+        console.out(result_json(result), highlight=False)
+    else:
+        console.print(result_table(result))
+
+
+def ledger_table(entries: Sequence[LedgerEntry], title: str = "Ledger") -> Table:
+    """Ledger entries as a table: one line per object."""
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for name, justify in (
+        ("object", "left"), ("status", "left"), ("rows in", "right"), ("kept", "right"),
+        ("quarantined", "right"), ("partitions", "left"), ("ms", "right"), ("note", "left"),
+    ):  # fmt: skip
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for e in entries:
+        note = e.error or "; ".join(e.warnings)
+        table.add_row(
+            e.key, e.status.value, f"{e.rows_in:,}", f"{e.rows_kept:,}", f"{e.rows_quarantined:,}",
+            ", ".join(e.partitions), str(e.duration_ms or ""), note[:80],
+        )  # fmt: skip
+    return table

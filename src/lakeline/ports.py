@@ -1,0 +1,126 @@
+"""The ports: what the use cases need from the outside world, as Protocols.
+
+Local adapters (a folder, SQLite, DuckDB, an in-process bus) and AWS adapters
+(S3, DynamoDB, Athena, EventBridge) implement the same ports; a composition
+root per runtime wires one set of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from lakeline.core.contracts import Contract
+from lakeline.core.ledger import LedgerEntry, Status
+from lakeline.core.objects import ObjectRef
+from lakeline.core.outcome import EngineOutput
+
+
+class ObjectStore(Protocol):
+    """A bucket of objects addressed by key (a local folder or an S3 bucket)."""
+
+    bucket: str
+
+    def head(self, key: str) -> ObjectRef:
+        """The current version of an object; raises ObjectNotFoundError."""
+        ...
+
+    def list(self, prefix: str) -> Iterator[ObjectRef]:
+        """Every object under a prefix, in key order."""
+        ...
+
+    def put_file(self, key: str, path: Path) -> ObjectRef:
+        """Store a local file under a key, atomically: readers see all of it or none."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Delete an object; deleting a missing object is not an error."""
+        ...
+
+    def local_copy(self, key: str) -> AbstractContextManager[Path]:
+        """A local file holding the object's bytes, for as long as the context lasts."""
+        ...
+
+    def uri(self, key: str) -> str:
+        """Where an engine can read an object or prefix (a path or an s3:// URI)."""
+        ...
+
+
+class Ledger(Protocol):
+    """The record of every object the pipeline has seen."""
+
+    def get(self, object_id: str) -> LedgerEntry | None:
+        """The latest entry of an object, or None."""
+        ...
+
+    def acquire(self, obj: ObjectRef, dataset: str, owner: str, now: datetime, ttl_seconds: int) -> bool:
+        """Take the processing lease of an object version; False if another live lease holds it."""
+        ...
+
+    def finish(self, entry: LedgerEntry) -> None:
+        """Record the end of an attempt (processed, rejected or failed) and release the lease."""
+        ...
+
+    def entries(self, dataset: str | None = None, status: Status | None = None) -> list[LedgerEntry]:
+        """Entries, newest first, optionally filtered."""
+        ...
+
+
+class Processor(Protocol):
+    """An engine that validates one landed object and writes its output files."""
+
+    def process(
+        self,
+        contract: Contract,
+        source: Path,
+        obj: ObjectRef,
+        work_dir: Path,
+        stem: str,
+        processed_at: datetime,
+    ) -> EngineOutput:
+        """Validate ``source`` and write curated and quarantine files under ``work_dir``."""
+        ...
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The columns and rows of a query's last statement."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+class QueryEngine(Protocol):
+    """Runs Athena SQL over the lake's tables."""
+
+    def query(self, sql: str) -> QueryResult:
+        """Run one or more statements; return the last one's result. Raises QueryError."""
+        ...
+
+
+class EventBus(Protocol):
+    """Publishes events (EventBridge's PutEvents)."""
+
+    def put_events(self, events: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """Publish events; returns what the bus's targets returned, if it runs them."""
+        ...
+
+
+class Metrics(Protocol):
+    """Records named measurements (CloudWatch EMF on AWS)."""
+
+    def emit(self, name: str, value: float, unit: str = "Count", dimensions: Mapping[str, str] | None = None) -> None:
+        """Record one measurement."""
+        ...
+
+
+class Notifier(Protocol):
+    """Tells a person that something needs attention (SNS on AWS)."""
+
+    def notify(self, subject: str, message: str) -> None:
+        """Send one alert."""
+        ...

@@ -1,0 +1,1 @@
+"""Composition roots: one per runtime, each wiring adapters into the use cases."""

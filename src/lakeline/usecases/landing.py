@@ -1,0 +1,40 @@
+"""Land files in the raw zone and find what landed but was not processed yet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from lakeline.core.objects import ObjectRef, Zone, zone_prefix
+from lakeline.core.registry import ContractRegistry
+from lakeline.events.s3 import object_created_event
+from lakeline.ports import EventBus, Ledger, ObjectStore
+
+
+def raw_key(dataset: str, file_name: str) -> str:
+    """The raw-zone key of a file landed for a dataset."""
+    return f"{zone_prefix(Zone.RAW, dataset)}{file_name}"
+
+
+def land(path: Path, dataset: str, contracts: ContractRegistry, store: ObjectStore) -> ObjectRef:
+    """Put a local file into ``raw/<dataset>/`` exactly as an S3 upload would.
+
+    Raises:
+        UnknownDatasetError: If no contract has that name.
+    """
+    contract = contracts.get(dataset)
+    return store.put_file(raw_key(contract.name, path.name), path)
+
+
+def announce(objects: list[ObjectRef], bus: EventBus) -> list[object]:
+    """Publish an ``Object Created`` event per object, as S3 does through EventBridge."""
+    return bus.put_events([object_created_event(obj) for obj in objects])
+
+
+def pending(contracts: ContractRegistry, store: ObjectStore, ledger: Ledger) -> Iterator[ObjectRef]:
+    """Raw objects whose current version has not been processed to the end."""
+    for contract in contracts:
+        for obj in store.list(zone_prefix(Zone.RAW, contract.name)):
+            entry = ledger.get(obj.object_id)
+            if entry is None or not entry.is_done_for(obj.version):
+                yield obj

@@ -88,12 +88,13 @@ def to_duckdb(statement: exp.Expression, schema: Schema | None = None) -> str:
     """
     try:
         tree = statement.copy()
-        if schema and isinstance(tree, exp.Query):
-            try:
-                tree = qualify(tree, schema=dict(schema), dialect=READ, validate_qualify_columns=False)
-            except SqlglotError:
-                tree = statement.copy()  # DuckDB reports unknown names better than we can
-            tree = annotate_types(tree, schema=dict(schema), dialect=READ)
+        if isinstance(tree, exp.Query):
+            if schema:
+                try:
+                    tree = qualify(tree, schema=dict(schema), dialect=READ, validate_qualify_columns=False)
+                except SqlglotError:
+                    tree = statement.copy()  # DuckDB reports unknown names better than we can
+            tree = annotate_types(tree, schema=dict(schema or {}), dialect=READ)
         tree = tree.transform(_round_integer_casts).transform(_exact_distinct)
         return tree.sql(dialect=WRITE)
     except SqlglotError as exc:

@@ -42,8 +42,9 @@ class Reader:
     line_based: bool = False
 
 
-def _compression(gzip: bool) -> str:
-    return "'gzip'" if gzip else "'none'"
+def _compression(gzip: bool, plain: str = "none") -> str:
+    """The compression option; read_csv spells "no compression" 'none', read_json 'uncompressed'."""
+    return "'gzip'" if gzip else f"'{plain}'"
 
 
 def csv_reader(path: Path, contract: Contract, header: tuple[str, ...], gzip: bool) -> Reader:
@@ -84,7 +85,8 @@ def json_reader(path: Path, contract: Contract, gzip: bool) -> Reader:
     else:
         lines = (
             f"(SELECT json AS {LINE} FROM read_json_objects({literal(str(path))}, "
-            f"format='array', compression={_compression(gzip)}, maximum_object_size=16777216))"
+            f"format='array', compression={_compression(gzip, 'uncompressed')}, "
+            "maximum_object_size=16777216))"
         )
         rejects, line_based = NO_REJECTS, False
     relation = (

@@ -1,0 +1,49 @@
+# lakeline's one task runner. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lint typecheck unit integration e2e bench clean
+
+help: ## Show the targets and what they do
+	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) ## Create .venv and install lakeline and its dev tools (pinned by constraints.txt)
+
+demo: $(STAMP) ## Run the whole pipeline locally on generated taxi trips, then query the lake
+	$(BIN)/lakeline demo
+
+lint: $(STAMP) ## ruff: lint and formatting
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP) ## mypy, strict on src/
+	$(BIN)/mypy src
+
+test: lint typecheck ## Lint, type-check and run the whole test suite
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+unit: $(STAMP) ## Only the unit tier (no I/O beyond temp files, fast)
+	$(BIN)/pytest -m unit $(PYTEST_ARGS)
+
+integration: $(STAMP) ## Only the integration tier (DuckDB, SQLite, temp dirs)
+	$(BIN)/pytest -m integration $(PYTEST_ARGS)
+
+e2e: $(STAMP) ## Only the end-to-end tier (the CLI as a user runs it)
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Benchmarks: lakeline vs DuckDB COPY vs pandas on 5M rows (see docs/benchmarks.md)
+	$(BIN)/python benchmarks/bench_processing.py
+
+clean: ## Remove the virtualenv, caches and local state
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench

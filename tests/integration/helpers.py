@@ -1,0 +1,40 @@
+"""Build small projects and run objects through the local pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lakeline.runtime.local import LocalRuntime
+from lakeline.runtime.settings import LocalSettings
+from lakeline.usecases.landing import announce, land
+from lakeline.usecases.process_object import ProcessResult
+
+
+def make_runtime(root: Path, *contracts: dict[str, Any]) -> LocalRuntime:
+    """A runtime over a fresh project holding the given contracts."""
+    (root / "datasets").mkdir(parents=True, exist_ok=True)
+    for contract in contracts:
+        (root / "datasets" / f"{contract['name']}.yaml").write_text(yaml.safe_dump(contract))
+    return LocalRuntime(LocalSettings.load(root, env={}))
+
+
+def ingest(runtime: LocalRuntime, path: Path, dataset: str) -> ProcessResult:
+    """Land a file and deliver its event; return the one result."""
+    obj = land(path, dataset, runtime.contracts, runtime.store)
+    results = announce([obj], runtime.bus)
+    assert len(results) == 1
+    result = results[0]
+    assert isinstance(result, ProcessResult)
+    return result
+
+
+def rows(runtime: LocalRuntime, sql: str) -> list[tuple[Any, ...]]:
+    """Run Athena SQL on the lake."""
+    engine = runtime.query_engine()
+    try:
+        return engine.query(sql).rows
+    finally:
+        engine.close()

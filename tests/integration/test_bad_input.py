@@ -1,0 +1,163 @@
+"""Bad input: a clear reason in the ledger, and not one row lost."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lakeline.core.ledger import Status
+from lakeline.runtime.local import LocalRuntime
+
+from .helpers import ingest, make_runtime, rows
+
+HEADER = "id,at,amount\n"
+
+
+def contract(fmt: str = "csv", policy: str = "additive", **source: Any) -> dict[str, Any]:
+    return {
+        "name": "payments",
+        "source": {"format": fmt, **source},
+        "schema_policy": policy,
+        "event_time": "at",
+        "columns": [
+            {"name": "id", "type": "bigint", "required": True},
+            {"name": "at", "type": "timestamp", "required": True},
+            {"name": "amount", "type": "decimal(10,2)"},
+        ],
+    }
+
+
+def run_file(tmp_path: Path, content: bytes, spec: dict[str, Any] | None = None, name: str = "in.csv") -> tuple[LocalRuntime, Any]:
+    runtime = make_runtime(tmp_path / "project", spec or contract())
+    path = tmp_path / name
+    path.write_bytes(content)
+    entry = ingest(runtime, path, "payments").entry
+    assert entry is not None
+    assert entry.rows_in == entry.rows_kept + entry.rows_quarantined
+    return runtime, entry
+
+
+REJECTED_FILES = [
+    ("empty", b"", contract(), "the object is empty (0 bytes)"),
+    ("binary", bytes(range(256)) * 50, contract(), "holds binary data"),
+    ("parquet-for-csv", b"PAR1" + b"x" * 100, contract(), "is a Parquet file"),
+    ("csv-for-parquet", HEADER.encode(), contract("parquet"), "does not start with PAR1"),
+    ("broken-gzip", b"\x1f\x8b\x08\x00garbage", contract(), "gzip stream is corrupt"),
+    ("not-gzip", HEADER.encode(), contract(compression="gzip"), "not gzip-compressed"),
+    ("missing-required-field", b"id,amount\n1,2.00\n", contract(), "required field(s) missing"),
+    ("strict-extra-field", b"id,at,amount,extra\n1,2024-01-01 00:00:00,1.00,x\n", contract(policy="strict"), "unknown field(s) ['extra']"),
+    ("duplicate-header", b"id,at,at,amount\n", contract(), "repeats column(s) ['at']"),
+    ("json-not-array", b'{"id": 1}', contract("json"), "cannot read the object as json"),
+]
+
+
+@pytest.mark.parametrize(("content", "spec", "reason"), [r[1:] for r in REJECTED_FILES], ids=[r[0] for r in REJECTED_FILES])
+def test_unreadable_files_are_rejected_whole_with_their_reason(tmp_path: Path, content: bytes, spec: dict[str, Any], reason: str) -> None:
+    runtime, entry = run_file(tmp_path, content, spec)
+
+    assert entry.status is Status.REJECTED
+    assert reason in (entry.error or "")
+    marker = runtime.settings.lake_root / entry.outputs[0]
+    assert json.loads(marker.read_text())["reason"] == entry.error
+    assert (runtime.settings.lake_root / "raw" / "payments" / "in.csv").exists()
+
+
+def test_additive_policy_ignores_extra_fields_with_a_warning(tmp_path: Path) -> None:
+    _, entry = run_file(tmp_path, b"id,at,amount,extra\n1,2024-01-01 00:00:00,1.00,x\n")
+
+    assert entry.status is Status.PROCESSED and entry.rows_kept == 1
+    assert entry.warnings == ["ignored unknown field(s) ['extra'] (schema_policy additive)"]
+
+
+def test_missing_optional_fields_load_as_null_under_additive(tmp_path: Path) -> None:
+    runtime, entry = run_file(tmp_path, b"id,at\n1,2024-01-01 00:00:00\n")
+
+    assert entry.rows_kept == 1
+    assert rows(runtime, "SELECT amount FROM payments") == [(None,)]
+
+
+def test_ragged_and_badly_quoted_rows_are_quarantined_with_their_text(tmp_path: Path) -> None:
+    content = (
+        HEADER
+        + "1,2024-01-01 00:00:00,1.00\n"
+        + "2,2024-01-01 00:00:00\n"  # short
+        + "3,2024-01-01 00:00:00,1.00,9\n"  # long
+        + '4,"2024-01-01 00:00:00",1.00\n'  # properly quoted: fine
+        + '5,2024-01-01 00:00:00,"1,00"\n'  # quoted delimiter: not a decimal
+        + "6,2024-01-01 00:00:00,2.00\n"
+    ).encode()
+    runtime, entry = run_file(tmp_path, content)
+
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (6, 3, 3)
+    found = rows(runtime, "SELECT line_number, reasons[1], raw_line, record FROM payments_quarantine ORDER BY line_number")
+    assert [(line, reason.split(":")[0]) for line, reason, _, _ in found] == [
+        (3, "MISSING COLUMNS"),
+        (4, "TOO MANY COLUMNS"),
+        (6, "amount"),
+    ]
+    assert found[0][2].strip() == "2,2024-01-01 00:00:00"
+    assert json.loads(found[2][3]) == {"id": "5", "at": "2024-01-01 00:00:00", "amount": "1,00"}
+
+
+def test_an_unterminated_quote_keeps_the_rest_of_the_file_in_quarantine(tmp_path: Path) -> None:
+    content = (HEADER + "1,2024-01-01 00:00:00,1.00\n" + '2,"2024-01-01 00:00:00,1.00\n' + "3,2024-01-01 00:00:00,1.00\n").encode()
+    runtime, entry = run_file(tmp_path, content)
+
+    assert entry.rows_kept == 1 and entry.rows_quarantined == 1
+    (raw_line,) = rows(runtime, "SELECT raw_line FROM payments_quarantine")[0]
+    assert "3,2024-01-01" in raw_line  # nothing is lost: the swallowed line is kept as text
+
+
+def test_invalid_utf8_is_quarantined_not_crashed(tmp_path: Path) -> None:
+    content = HEADER.encode() + b"1,2024-01-01 00:00:00,1.00\n2,2024-01-01 00:00:00,\xff\xfe\n"
+    _, entry = run_file(tmp_path, content)
+
+    assert entry.status is Status.PROCESSED
+    assert entry.rows_in == 2 and entry.rows_kept == 1
+
+
+def test_jsonl_malformed_lines_become_quarantined_rows(tmp_path: Path) -> None:
+    lines = [
+        '{"id": 1, "at": "2024-01-01 00:00:00", "amount": "1.50"}',
+        "{not json",
+        "",
+        '[1, 2]',
+        '{"id": 2, "at": "2024-01-02 00:00:00", "amount": 2.5, "extra": {"nested": true}}',
+        '{"id": "x", "at": "2024-01-02 00:00:00"}',
+    ]
+    runtime, entry = run_file(tmp_path, gzip.compress("\n".join(lines).encode()), contract("jsonl"), "in.jsonl.gz")
+
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (5, 2, 3)
+    assert entry.partitions == ["2024-01-01", "2024-01-02"]
+    found = rows(runtime, "SELECT line_number, reasons[1] FROM payments_quarantine ORDER BY line_number")
+    assert found == [
+        (2, "record: malformed JSON"),
+        (4, "record: expected a JSON object, got array"),
+        (6, "id: 'x' is not a bigint (a whole number from -9223372036854775808 to 9223372036854775807)"),
+    ]
+
+
+def test_json_array_of_records(tmp_path: Path) -> None:
+    body = json.dumps([{"id": 1, "at": "2024-01-01 00:00:00"}, {"id": 2, "at": "nope"}, 7]).encode()
+    runtime, entry = run_file(tmp_path, body, contract("json"), "in.json")
+
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (3, 1, 2)
+    assert rows(runtime, "SELECT row_number FROM payments_quarantine ORDER BY 1") == [(2,), (3,)]
+
+
+def test_parquet_source_with_native_types(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "src.parquet"
+    duckdb.sql(
+        "COPY (SELECT * FROM (VALUES (1, TIMESTAMP '2024-01-01 10:00:00', 1.25), (2, NULL, 3.5)) t(id, \"at\", amount)) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    runtime, entry = run_file(tmp_path, path.read_bytes(), contract("parquet"), "in.parquet")
+
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (2, 1, 1)
+    assert rows(runtime, "SELECT id, at FROM payments")[0][0] == 1

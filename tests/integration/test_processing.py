@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lakeline.core.ledger import Status
+from lakeline.generate import GENERATORS, GeneratorSpec, Manifest, write_sample
+from lakeline.runtime.local import LocalRuntime
+from lakeline.usecases.landing import pending
+from lakeline.usecases.process_object import Outcome
+
+from .helpers import ingest, rows
+
+DATASET = "taxi_trips"
+
+
+def generate(out: Path, rows_: int = 6000, days: int = 3, bad_ratio: float = 0.05, seed: int = 3) -> Manifest:
+    spec = GeneratorSpec(rows_, days, bad_ratio, seed)
+    return write_sample(GENERATORS[DATASET](spec), DATASET, spec, out)
+
+
+def test_every_row_is_kept_or_quarantined_with_the_generators_exact_counts(runtime: LocalRuntime, tmp_path: Path) -> None:
+    manifest = generate(tmp_path / "trips.csv")
+
+    result = ingest(runtime, tmp_path / "trips.csv", DATASET)
+
+    entry = result.entry
+    assert result.outcome is Outcome.PROCESSED and entry is not None
+    assert entry.rows_in == manifest.rows == 6000
+    assert entry.rows_kept == manifest.good
+    assert entry.rows_quarantined == manifest.bad
+    assert entry.partitions == sorted(manifest.good_rows_per_day)
+    per_day = dict(rows(runtime, "SELECT dt, count(*) FROM taxi_trips GROUP BY dt ORDER BY dt"))
+    assert per_day == manifest.good_rows_per_day
+    assert rows(runtime, "SELECT count(*) FROM taxi_trips_quarantine") == [(manifest.bad,)]
+
+
+def test_each_kind_of_bad_row_is_quarantined_with_its_reason(runtime: LocalRuntime, tmp_path: Path) -> None:
+    manifest = generate(tmp_path / "trips.csv", rows_=4000, bad_ratio=0.2)
+    ingest(runtime, tmp_path / "trips.csv", DATASET)
+
+    reasons = [r[0] for r in rows(runtime, "SELECT array_join(reasons, ' | ') FROM taxi_trips_quarantine")]
+
+    def count(fragment: str) -> int:
+        return sum(fragment in r for r in reasons)
+
+    assert count("check dropoff_after_pickup failed") == manifest.kinds["dropoff_before_pickup"]
+    assert count("trip_distance: '-") == manifest.kinds["negative_distance"]
+    assert count("required value is missing") == manifest.kinds["missing_required"]
+    assert count("MISSING COLUMNS") == manifest.kinds["short_row"]
+    assert count("pickup_at: '") == manifest.kinds["unparseable_timestamp"]
+    assert count("fare_amount: '") == manifest.kinds["non_numeric_fare"] + manifest.kinds["stray_quote"]
+    assert len(reasons) == manifest.bad
+
+
+def test_quarantined_rows_carry_their_position_source_and_original_values(runtime: LocalRuntime, tmp_path: Path) -> None:
+    source = tmp_path / "trips.csv"
+    generate(source, rows_=3000, bad_ratio=0.1)
+    lines = source.read_text().splitlines()
+    ingest(runtime, source, DATASET)
+
+    found = rows(
+        runtime,
+        "SELECT row_number, line_number, record, raw_line, source_object FROM taxi_trips_quarantine "
+        "ORDER BY row_number",
+    )
+
+    assert found, "the sample has bad rows"
+    for row_number, line_number, record, raw_line, source_object in found:
+        assert line_number == row_number + 1  # one header line
+        original = lines[line_number - 1]
+        if raw_line is not None:
+            assert raw_line.rstrip("\n") == original
+        else:
+            assert original.split(",")[1] in record  # the pickup time, as text
+        assert source_object == "s3://lakeline-local/raw/taxi_trips/trips.csv"
+
+
+def test_gzip_input_gives_the_same_result(runtime: LocalRuntime, tmp_path: Path) -> None:
+    manifest = generate(tmp_path / "trips.csv.gz")
+    assert (tmp_path / "trips.csv.gz").read_bytes()[:2] == b"\x1f\x8b"
+
+    entry = ingest(runtime, tmp_path / "trips.csv.gz", DATASET).entry
+
+    assert entry is not None
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (manifest.rows, manifest.good, manifest.bad)
+
+
+def test_the_same_event_twice_does_the_work_once(runtime: LocalRuntime, tmp_path: Path) -> None:
+    manifest = generate(tmp_path / "trips.csv")
+    first = ingest(runtime, tmp_path / "trips.csv", DATASET)
+    assert first.entry is not None
+
+    from lakeline.events.s3 import object_created_event
+
+    again = runtime.bus.put_events([object_created_event(runtime.store.head(first.key))])
+
+    assert [r.outcome for r in again] == [Outcome.DUPLICATE]
+    assert rows(runtime, "SELECT count(*) FROM taxi_trips") == [(manifest.good,)]
+    assert runtime.ledger.get(first.entry.object_id).attempts == 1  # type: ignore[union-attr]
+
+
+def test_reprocessing_an_object_replaces_its_own_output(runtime: LocalRuntime, tmp_path: Path) -> None:
+    manifest = generate(tmp_path / "trips.csv")
+    ingest(runtime, tmp_path / "trips.csv", DATASET)
+    files_before = sorted(p.name for p in (runtime.settings.lake_root / "curated").rglob("*.parquet"))
+
+    ingest(runtime, tmp_path / "trips.csv", DATASET)  # landed again: a new version with the same rows
+
+    files_after = sorted(p.name for p in (runtime.settings.lake_root / "curated").rglob("*.parquet"))
+    assert files_after == files_before
+    assert rows(runtime, "SELECT count(*) FROM taxi_trips") == [(manifest.good,)]
+    assert rows(runtime, "SELECT count(*) FROM taxi_trips_quarantine") == [(manifest.bad,)]
+
+
+def test_a_new_version_replaces_the_rows_of_the_old_one(runtime: LocalRuntime, tmp_path: Path) -> None:
+    old, new = tmp_path / "old" / "trips.csv", tmp_path / "new" / "trips.csv"
+    generate(old, rows_=6000, days=3, seed=1)
+    manifest = generate(new, rows_=1000, days=1, seed=2)
+    ingest(runtime, old, DATASET)
+
+    entry = ingest(runtime, new, DATASET).entry
+
+    assert entry is not None and entry.partitions == ["2024-01-01"]
+    assert rows(runtime, "SELECT dt, count(*) FROM taxi_trips GROUP BY dt") == [("2024-01-01", manifest.good)]
+    assert not (runtime.settings.lake_root / "curated" / DATASET / "dt=2024-01-03").exists()
+
+
+def test_run_processes_only_what_is_pending(runtime: LocalRuntime, tmp_path: Path) -> None:
+    generate(tmp_path / "a.csv", rows_=500, days=1)
+    generate(tmp_path / "b.csv", rows_=500, days=1, seed=9)
+    ingest(runtime, tmp_path / "a.csv", DATASET)
+    raw = runtime.settings.lake_root / "raw" / DATASET
+    shutil.copyfile(tmp_path / "b.csv", raw / "b.csv")  # landed without an event
+
+    todo = list(pending(runtime.contracts, runtime.store, runtime.ledger))
+
+    assert [o.key for o in todo] == ["raw/taxi_trips/b.csv"]
+
+
+def test_raw_is_never_deleted(runtime: LocalRuntime, tmp_path: Path) -> None:
+    generate(tmp_path / "trips.csv")
+    ingest(runtime, tmp_path / "trips.csv", DATASET)
+    ingest(runtime, tmp_path / "trips.csv", DATASET)
+
+    assert (runtime.settings.lake_root / "raw" / DATASET / "trips.csv").is_file()
+    entry = runtime.ledger.entries()[0]
+    assert entry.status is Status.PROCESSED
+    assert all(not key.startswith("raw/") for key in entry.outputs)
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
+def test_header_only_file_is_processed_with_zero_rows(runtime: LocalRuntime, tmp_path: Path, compressed: bool) -> None:
+    header = "VendorID,tpep_pickup_datetime,tpep_dropoff_datetime,passenger_count,trip_distance,RatecodeID,"
+    header += "store_and_fwd_flag,PULocationID,DOLocationID,payment_type,fare_amount,extra,mta_tax,tip_amount,"
+    header += "tolls_amount,improvement_surcharge,total_amount,congestion_surcharge\n"
+    path = tmp_path / ("empty.csv.gz" if compressed else "empty.csv")
+    path.write_bytes(gzip.compress(header.encode()) if compressed else header.encode())
+
+    entry = ingest(runtime, path, DATASET).entry
+
+    assert entry is not None and entry.status is Status.PROCESSED
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (0, 0, 0)

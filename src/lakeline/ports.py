@@ -113,7 +113,9 @@ class EventBus(Protocol):
 class Metrics(Protocol):
     """Records named measurements (CloudWatch EMF on AWS)."""
 
-    def emit(self, name: str, value: float, unit: str = "Count", dimensions: Mapping[str, str] | None = None) -> None:
+    def emit(
+        self, name: str, value: float, unit: str = "Count", dimensions: Mapping[str, str] | None = None
+    ) -> None:
         """Record one measurement."""
         ...
 

@@ -14,7 +14,7 @@ LAKELINE = str(Path(sys.executable).with_name("lakeline"))
 
 def lakeline(cwd: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
-        [LAKELINE, *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+        [LAKELINE, *args], check=False, cwd=cwd, capture_output=True, text=True, timeout=300,
         env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": str(cwd)},
     )  # fmt: skip
     if ok:
@@ -46,7 +46,9 @@ def test_status_and_query_agree_with_the_ledger(demo_dir: tuple[Path, str]) -> N
     assert summary["by_status"] == {"processed": 3}
     assert summary["rows_in"] == 60_000 == summary["rows_kept"] + summary["rows_quarantined"]
 
-    counted = json.loads(lakeline(folder, "query", "SELECT count(*) AS n FROM taxi_trips", "--format", "json").stdout)
+    counted = json.loads(
+        lakeline(folder, "query", "SELECT count(*) AS n FROM taxi_trips", "--format", "json").stdout
+    )
     assert counted == [{"n": summary["rows_kept"]}]
     bad = lakeline(folder, "query", "SELECT count(*) FROM taxi_trips_quarantine", "--format", "csv").stdout
     assert bad.splitlines()[1] == str(summary["rows_quarantined"])
@@ -54,11 +56,15 @@ def test_status_and_query_agree_with_the_ledger(demo_dir: tuple[Path, str]) -> N
 
 def test_running_the_demo_again_is_safe(demo_dir: tuple[Path, str]) -> None:
     folder, _ = demo_dir
-    before = lakeline(folder, "query", "SELECT dt, count(*) FROM taxi_trips GROUP BY dt ORDER BY dt", "--format", "csv").stdout
+    before = lakeline(
+        folder, "query", "SELECT dt, count(*) FROM taxi_trips GROUP BY dt ORDER BY dt", "--format", "csv"
+    ).stdout
 
     lakeline(folder, "demo")
 
-    after = lakeline(folder, "query", "SELECT dt, count(*) FROM taxi_trips GROUP BY dt ORDER BY dt", "--format", "csv").stdout
+    after = lakeline(
+        folder, "query", "SELECT dt, count(*) FROM taxi_trips GROUP BY dt ORDER BY dt", "--format", "csv"
+    ).stdout
     assert after == before
 
 
@@ -88,8 +94,12 @@ def test_run_picks_up_files_landed_without_an_event(tmp_path: Path) -> None:
 def test_a_broken_contract_is_reported_without_a_traceback(tmp_path: Path) -> None:
     lakeline(tmp_path, "init")
     contract = tmp_path / "datasets" / "taxi_trips.yaml"
-    contract.write_text(contract.read_text().replace("type: decimal(10,2)\n    required: true\n    min: 0\n    max: 10000",
-                                                     "type: money\n    required: true\n    min: 0\n    max: 10000"))
+    contract.write_text(
+        contract.read_text().replace(
+            "type: decimal(10,2)\n    required: true\n    min: 0\n    max: 10000",
+            "type: money\n    required: true\n    min: 0\n    max: 10000",
+        )
+    )
 
     result = lakeline(tmp_path, "contracts", "validate", ok=False)
 

@@ -73,7 +73,9 @@ def test_analytical_queries_run_on_the_lake(loaded: LocalRuntime) -> None:
 
 
 def test_integer_division_over_table_columns_is_typed_from_the_schema(loaded: LocalRuntime) -> None:
-    (athena, exact) = rows(loaded, "SELECT sum(pickup_zone_id / 7), sum(floor(pickup_zone_id / 7.0)) FROM taxi_trips")[0]
+    (athena, exact) = rows(
+        loaded, "SELECT sum(pickup_zone_id / 7), sum(floor(pickup_zone_id / 7.0)) FROM taxi_trips"
+    )[0]
     assert athena == exact
 
 

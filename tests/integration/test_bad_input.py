@@ -31,7 +31,9 @@ def contract(fmt: str = "csv", policy: str = "additive", **source: Any) -> dict[
     }
 
 
-def run_file(tmp_path: Path, content: bytes, spec: dict[str, Any] | None = None, name: str = "in.csv") -> tuple[LocalRuntime, Any]:
+def run_file(
+    tmp_path: Path, content: bytes, spec: dict[str, Any] | None = None, name: str = "in.csv"
+) -> tuple[LocalRuntime, Any]:
     runtime = make_runtime(tmp_path / "project", spec or contract())
     path = tmp_path / name
     path.write_bytes(content)
@@ -49,14 +51,23 @@ REJECTED_FILES = [
     ("broken-gzip", b"\x1f\x8b\x08\x00garbage", contract(), "gzip stream is corrupt"),
     ("not-gzip", HEADER.encode(), contract(compression="gzip"), "not gzip-compressed"),
     ("missing-required-field", b"id,amount\n1,2.00\n", contract(), "required field(s) missing"),
-    ("strict-extra-field", b"id,at,amount,extra\n1,2024-01-01 00:00:00,1.00,x\n", contract(policy="strict"), "unknown field(s) ['extra']"),
+    (
+        "strict-extra-field",
+        b"id,at,amount,extra\n1,2024-01-01 00:00:00,1.00,x\n",
+        contract(policy="strict"),
+        "unknown field(s) ['extra']",
+    ),
     ("duplicate-header", b"id,at,at,amount\n", contract(), "repeats column(s) ['at']"),
     ("json-not-array", b'{"id": 1}', contract("json"), "cannot read the object as json"),
 ]
 
 
-@pytest.mark.parametrize(("content", "spec", "reason"), [r[1:] for r in REJECTED_FILES], ids=[r[0] for r in REJECTED_FILES])
-def test_unreadable_files_are_rejected_whole_with_their_reason(tmp_path: Path, content: bytes, spec: dict[str, Any], reason: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "spec", "reason"), [r[1:] for r in REJECTED_FILES], ids=[r[0] for r in REJECTED_FILES]
+)
+def test_unreadable_files_are_rejected_whole_with_their_reason(
+    tmp_path: Path, content: bytes, spec: dict[str, Any], reason: str
+) -> None:
     runtime, entry = run_file(tmp_path, content, spec)
 
     assert entry.status is Status.REJECTED
@@ -93,7 +104,10 @@ def test_ragged_and_badly_quoted_rows_are_quarantined_with_their_text(tmp_path: 
     runtime, entry = run_file(tmp_path, content)
 
     assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (6, 3, 3)
-    found = rows(runtime, "SELECT line_number, reasons[1], raw_line, record FROM payments_quarantine ORDER BY line_number")
+    found = rows(
+        runtime,
+        "SELECT line_number, reasons[1], raw_line, record FROM payments_quarantine ORDER BY line_number",
+    )
     assert [(line, reason.split(":")[0]) for line, reason, _, _ in found] == [
         (3, "MISSING COLUMNS"),
         (4, "TOO MANY COLUMNS"),
@@ -104,7 +118,12 @@ def test_ragged_and_badly_quoted_rows_are_quarantined_with_their_text(tmp_path: 
 
 
 def test_an_unterminated_quote_keeps_the_rest_of_the_file_in_quarantine(tmp_path: Path) -> None:
-    content = (HEADER + "1,2024-01-01 00:00:00,1.00\n" + '2,"2024-01-01 00:00:00,1.00\n' + "3,2024-01-01 00:00:00,1.00\n").encode()
+    content = (
+        HEADER
+        + "1,2024-01-01 00:00:00,1.00\n"
+        + '2,"2024-01-01 00:00:00,1.00\n'
+        + "3,2024-01-01 00:00:00,1.00\n"
+    ).encode()
     runtime, entry = run_file(tmp_path, content)
 
     assert entry.rows_kept == 1 and entry.rows_quarantined == 1
@@ -125,11 +144,13 @@ def test_jsonl_malformed_lines_become_quarantined_rows(tmp_path: Path) -> None:
         '{"id": 1, "at": "2024-01-01 00:00:00", "amount": "1.50"}',
         "{not json",
         "",
-        '[1, 2]',
+        "[1, 2]",
         '{"id": 2, "at": "2024-01-02 00:00:00", "amount": 2.5, "extra": {"nested": true}}',
         '{"id": "x", "at": "2024-01-02 00:00:00"}',
     ]
-    runtime, entry = run_file(tmp_path, gzip.compress("\n".join(lines).encode()), contract("jsonl"), "in.jsonl.gz")
+    runtime, entry = run_file(
+        tmp_path, gzip.compress("\n".join(lines).encode()), contract("jsonl"), "in.jsonl.gz"
+    )
 
     assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (5, 2, 3)
     assert entry.partitions == ["2024-01-01", "2024-01-02"]
@@ -154,8 +175,8 @@ def test_parquet_source_with_native_types(tmp_path: Path) -> None:
 
     path = tmp_path / "src.parquet"
     duckdb.sql(
-        "COPY (SELECT * FROM (VALUES (1, TIMESTAMP '2024-01-01 10:00:00', 1.25), (2, NULL, 3.5)) t(id, \"at\", amount)) "
-        f"TO '{path}' (FORMAT parquet)"
+        "COPY (SELECT * FROM (VALUES (1, TIMESTAMP '2024-01-01 10:00:00', 1.25), (2, NULL, 3.5)) "
+        f"t(id, \"at\", amount)) TO '{path}' (FORMAT parquet)"
     )
     runtime, entry = run_file(tmp_path, path.read_bytes(), contract("parquet"), "in.parquet")
 

@@ -23,7 +23,9 @@ def one_column_contract(column: dict[str, Any], checks: list[dict[str, str]] | N
     }
 
 
-def verdict(tmp_path: Path, column: dict[str, Any], value: str, checks: list[dict[str, str]] | None = None) -> tuple[Any, ...]:
+def verdict(
+    tmp_path: Path, column: dict[str, Any], value: str, checks: list[dict[str, str]] | None = None
+) -> tuple[Any, ...]:
     runtime: LocalRuntime = make_runtime(tmp_path / "p", one_column_contract(column, checks))
     path = tmp_path / "case.csv"
     path.write_text(f"at|v\n2024-01-01|{value}\n", encoding="utf-8")
@@ -87,7 +89,9 @@ def test_casting_is_strict_and_the_same_everywhere(
 
     if accepted:
         assert status == "kept"
-        assert str(value) == str(expected) if not isinstance(expected, int | bool | float) else value == expected
+        assert (
+            str(value) == str(expected) if not isinstance(expected, int | bool | float) else value == expected
+        )
     else:
         assert status == "quarantined"
         assert value.startswith(f"v: '{raw}' is ")
@@ -111,7 +115,9 @@ RULES = [
 
 
 @pytest.mark.parametrize(("column", "raw", "reason"), RULES, ids=[r[2][:40] for r in RULES])
-def test_each_constraint_kind_quarantines_with_its_reason(tmp_path: Path, column: dict[str, Any], raw: str, reason: str) -> None:
+def test_each_constraint_kind_quarantines_with_its_reason(
+    tmp_path: Path, column: dict[str, Any], raw: str, reason: str
+) -> None:
     status, reasons = verdict(tmp_path, column, raw)
     assert status == "quarantined"
     assert reason in reasons
@@ -120,7 +126,10 @@ def test_each_constraint_kind_quarantines_with_its_reason(tmp_path: Path, column
 def test_row_checks_are_athena_sql_and_null_passes(tmp_path: Path) -> None:
     checks = [{"name": "small", "expression": "v < 10 AND v % 2 = 0"}]
     assert verdict(tmp_path / "a", {"type": "int"}, "4", checks) == ("kept", 4)
-    assert verdict(tmp_path / "b", {"type": "int"}, "12", checks) == ("quarantined", "check small failed: v < 10 AND v % 2 = 0")
+    assert verdict(tmp_path / "b", {"type": "int"}, "12", checks) == (
+        "quarantined",
+        "check small failed: v < 10 AND v % 2 = 0",
+    )
     assert verdict(tmp_path / "c", {"type": "int"}, "NULL", checks) == ("kept", None)
 
 

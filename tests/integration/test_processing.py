@@ -22,7 +22,9 @@ def generate(out: Path, rows_: int = 6000, days: int = 3, bad_ratio: float = 0.0
     return write_sample(GENERATORS[DATASET](spec), DATASET, spec, out)
 
 
-def test_every_row_is_kept_or_quarantined_with_the_generators_exact_counts(runtime: LocalRuntime, tmp_path: Path) -> None:
+def test_every_row_is_kept_or_quarantined_with_the_generators_exact_counts(
+    runtime: LocalRuntime, tmp_path: Path
+) -> None:
     manifest = generate(tmp_path / "trips.csv")
 
     result = ingest(runtime, tmp_path / "trips.csv", DATASET)
@@ -56,7 +58,9 @@ def test_each_kind_of_bad_row_is_quarantined_with_its_reason(runtime: LocalRunti
     assert len(reasons) == manifest.bad
 
 
-def test_quarantined_rows_carry_their_position_source_and_original_values(runtime: LocalRuntime, tmp_path: Path) -> None:
+def test_quarantined_rows_carry_their_position_source_and_original_values(
+    runtime: LocalRuntime, tmp_path: Path
+) -> None:
     source = tmp_path / "trips.csv"
     generate(source, rows_=3000, bad_ratio=0.1)
     lines = source.read_text().splitlines()
@@ -86,7 +90,11 @@ def test_gzip_input_gives_the_same_result(runtime: LocalRuntime, tmp_path: Path)
     entry = ingest(runtime, tmp_path / "trips.csv.gz", DATASET).entry
 
     assert entry is not None
-    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (manifest.rows, manifest.good, manifest.bad)
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (
+        manifest.rows,
+        manifest.good,
+        manifest.bad,
+    )
 
 
 def test_the_same_event_twice_does_the_work_once(runtime: LocalRuntime, tmp_path: Path) -> None:
@@ -153,9 +161,13 @@ def test_raw_is_never_deleted(runtime: LocalRuntime, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
-def test_header_only_file_is_processed_with_zero_rows(runtime: LocalRuntime, tmp_path: Path, compressed: bool) -> None:
+def test_header_only_file_is_processed_with_zero_rows(
+    runtime: LocalRuntime, tmp_path: Path, compressed: bool
+) -> None:
     header = "VendorID,tpep_pickup_datetime,tpep_dropoff_datetime,passenger_count,trip_distance,RatecodeID,"
-    header += "store_and_fwd_flag,PULocationID,DOLocationID,payment_type,fare_amount,extra,mta_tax,tip_amount,"
+    header += (
+        "store_and_fwd_flag,PULocationID,DOLocationID,payment_type,fare_amount,extra,mta_tax,tip_amount,"
+    )
     header += "tolls_amount,improvement_surcharge,total_amount,congestion_surcharge\n"
     path = tmp_path / ("empty.csv.gz" if compressed else "empty.csv")
     path.write_bytes(gzip.compress(header.encode()) if compressed else header.encode())

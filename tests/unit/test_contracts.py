@@ -63,13 +63,19 @@ def test_tsv_defaults_to_tab_without_quoting() -> None:
     [
         pytest.param({"name": "Bad-Name"}, "name: String should match pattern", id="bad-name"),
         pytest.param({"source": {"format": "xml"}}, "source.format: Input should be", id="unknown-format"),
-        pytest.param({"event_time": "nope"}, "event_time names 'nope', which is not a column", id="event-time-missing"),
+        pytest.param(
+            {"event_time": "nope"}, "event_time names 'nope', which is not a column", id="event-time-missing"
+        ),
         pytest.param({"primary_key": ["id", "ghost"]}, "primary_key names 'ghost'", id="pk-unknown"),
-        pytest.param({"schema_policy": "lenient"}, "schema_policy: Input should be 'strict' or 'additive'", id="policy"),
+        pytest.param(
+            {"schema_policy": "lenient"}, "schema_policy: Input should be 'strict' or 'additive'", id="policy"
+        ),
         pytest.param({"colums": []}, "colums: unknown field", id="typo-field"),
     ],
 )
-def test_invalid_contracts_name_the_field_and_what_was_expected(change: dict[str, Any], expected: str) -> None:
+def test_invalid_contracts_name_the_field_and_what_was_expected(
+    change: dict[str, Any], expected: str
+) -> None:
     with pytest.raises(ContractError) as raised:
         parse_contract(contract_with(**change), "datasets/events.yaml")
 
@@ -85,12 +91,20 @@ def test_invalid_contracts_name_the_field_and_what_was_expected(change: dict[str
         pytest.param({"name": "x", "type": "decimal(3,5)"}, "scale <= precision", id="decimal"),
         pytest.param({"name": "x", "type": "varchar"}, "needs its size", id="varchar-size"),
         pytest.param({"name": "x", "type": "string", "min": 1}, "min applies to numeric", id="min-on-string"),
-        pytest.param({"name": "x", "type": "int", "regex": "a"}, "regex applies to string", id="regex-on-int"),
+        pytest.param(
+            {"name": "x", "type": "int", "regex": "a"}, "regex applies to string", id="regex-on-int"
+        ),
         pytest.param({"name": "x", "type": "string", "regex": "("}, "regex does not compile", id="bad-regex"),
-        pytest.param({"name": "x", "type": "int", "formats": ["%Y"]}, "formats apply to date", id="formats-on-int"),
+        pytest.param(
+            {"name": "x", "type": "int", "formats": ["%Y"]}, "formats apply to date", id="formats-on-int"
+        ),
         pytest.param({"name": "x", "type": "timestamp", "formats": ["%Q"]}, "uses %Q", id="bad-directive"),
-        pytest.param({"name": "x", "type": "int", "allowed_values": [1.5]}, "not a literal of type int", id="allowed"),
-        pytest.param({"name": "x", "type": "date", "max": "2024-02-30"}, "not a literal of type date", id="bad-date"),
+        pytest.param(
+            {"name": "x", "type": "int", "allowed_values": [1.5]}, "not a literal of type int", id="allowed"
+        ),
+        pytest.param(
+            {"name": "x", "type": "date", "max": "2024-02-30"}, "not a literal of type date", id="bad-date"
+        ),
         pytest.param({"name": "id", "type": "int"}, "duplicate column name 'id'", id="duplicate"),
     ],
 )
@@ -145,5 +159,5 @@ def test_registry_reports_every_invalid_file_and_knows_owners(tmp_path: Path) ->
 
 def test_contract_is_immutable() -> None:
     contract: Contract = parse_contract(MINIMAL, "events.yaml")
-    with pytest.raises(Exception):  # noqa: B017, PT011 - pydantic raises its own ValidationError
+    with pytest.raises(Exception):  # noqa: B017 - pydantic raises its own ValidationError
         contract.name = "other"  # type: ignore[misc]

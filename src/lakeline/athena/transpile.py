@@ -43,7 +43,8 @@ def parse_statements(sql: str) -> list[exp.Expression]:
         QueryError: With the line, column and a hint when the SQL does not parse.
     """
     try:
-        return [s for s in sqlglot.parse(sql, read=READ) if s is not None]
+        parsed: list[exp.Expression | None] = list(sqlglot.parse(sql, read=READ))  # type: ignore[arg-type]
+        return [s for s in parsed if s is not None]
     except ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
         line, col = first.get("line"), first.get("col")
@@ -111,7 +112,9 @@ def expression_to_duckdb(expression: str, schema: Mapping[str, str] | None = Non
     try:
         parsed = sqlglot.parse_one(expression, read=READ, into=exp.Condition)
     except ParseError as exc:
-        raise QueryError(f"expression {expression!r} does not parse: {exc.errors[0]['description'] if exc.errors else exc}") from None
+        raise QueryError(
+            f"expression {expression!r} does not parse: {exc.errors[0]['description'] if exc.errors else exc}"
+        ) from None
     if schema:
         parsed = annotate_types(parsed, schema={"t": dict(schema)}, dialect=READ)
     return parsed.transform(_round_integer_casts).sql(dialect=WRITE)

@@ -68,7 +68,18 @@ def format_to_regex(fmt: str) -> str:
 
 
 # Directives whose text always has the same width, and that width.
-_FIXED_WIDTHS: dict[str, int] = {"Y": 4, "y": 2, "m": 2, "d": 2, "H": 2, "I": 2, "M": 2, "S": 2, "j": 3, "%": 1}
+_FIXED_WIDTHS: dict[str, int] = {
+    "Y": 4,
+    "y": 2,
+    "m": 2,
+    "d": 2,
+    "H": 2,
+    "I": 2,
+    "M": 2,
+    "S": 2,
+    "j": 3,
+    "%": 1,
+}
 
 
 def fixed_width(fmt: str) -> int | None:

@@ -52,10 +52,18 @@ def _runtime(ctx: click.Context) -> Any:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lakeline")
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Project folder (datasets/, sql/). Default: $LAKELINE_PROJECT or the current folder.")
-@click.option("--lake", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Lake root folder. Default: $LAKELINE_LAKE or <project>/.lakeline/lake.")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Project folder (datasets/, sql/). Default: $LAKELINE_PROJECT or the current folder.",
+)
+@click.option(
+    "--lake",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Lake root folder. Default: $LAKELINE_LAKE or <project>/.lakeline/lake.",
+)
 @click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
 @click.pass_context
 def main(ctx: click.Context, project: Path | None, lake: Path | None, verbose: int) -> None:
@@ -94,8 +102,10 @@ def contracts_validate(ctx: click.Context) -> None:
     for contract in registry:
         for check in contract.checks:
             expression_to_duckdb(check.expression, {c.name: c.type for c in contract.columns})
-        console.print(f"[green]ok[/green] {contract.name}: {len(contract.columns)} columns, "
-                      f"{len(contract.checks)} checks")
+        console.print(
+            f"[green]ok[/green] {contract.name}: {len(contract.columns)} columns, "
+            f"{len(contract.checks)} checks"
+        )
     if not len(registry):
         console.print("no contracts found")
 
@@ -117,8 +127,12 @@ def contracts_show(ctx: click.Context, name: str) -> None:
 @click.option("--bad-ratio", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2024-01-01", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Output file; .gz compresses. A manifest is written next to it.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Output file; .gz compresses. A manifest is written next to it.",
+)
 @_fail_cleanly
 def generate(dataset: str, rows: int, days: int, bad_ratio: float, seed: int, start: Any, out: Path) -> None:
     """Write a deterministic sample file of DATASET, with realistic bad rows."""
@@ -135,7 +149,9 @@ def generate(dataset: str, rows: int, days: int, bad_ratio: float, seed: int, st
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--dataset", required=True, help="The dataset the files belong to.")
 @click.option("--no-process", is_flag=True, help="Only land the files; `lakeline run` processes them later.")
 @click.pass_context
@@ -156,8 +172,13 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], dataset: str, no_process
 
 @main.command()
 @click.option("--watch", is_flag=True, help="Keep processing files as they land.")
-@click.option("--interval", type=click.FloatRange(min=0.1), default=2.0, show_default=True,
-              help="Seconds between looks at raw/ with --watch.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=2.0,
+    show_default=True,
+    help="Seconds between looks at raw/ with --watch.",
+)
 @click.pass_context
 @_fail_cleanly
 def run(ctx: click.Context, watch: bool, interval: float) -> None:
@@ -180,9 +201,15 @@ def run(ctx: click.Context, watch: bool, interval: float) -> None:
 
 @main.command()
 @click.argument("sql", required=False)
-@click.option("--file", "sql_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Run the SQL in this file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--file",
+    "sql_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Run the SQL in this file.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
 @click.pass_context
 @_fail_cleanly
 def query(ctx: click.Context, sql: str | None, sql_file: Path | None, fmt: str) -> None:
@@ -215,7 +242,8 @@ def status(ctx: click.Context, fmt: str) -> None:
     summary = _summary(entries)
     console.print(ledger_table(entries))
     console.print(
-        f"{summary['objects']} objects: " + ", ".join(f"{n} {s}" for s, n in summary["by_status"].items())
+        f"{summary['objects']} objects: "
+        + ", ".join(f"{n} {s}" for s, n in summary["by_status"].items())
         + f" | rows in {summary['rows_in']:,} = kept {summary['rows_kept']:,}"
         f" + quarantined {summary['rows_quarantined']:,}"
     )

@@ -94,7 +94,7 @@ def _validate_matcher(matcher: Any, where: str) -> None:
         return
     if not isinstance(matcher, dict) or len(matcher) != 1:
         raise InvalidEventPatternError(f"Invalid matcher for field {where}: {json.dumps(matcher)}")
-    (op, arg), = matcher.items()
+    ((op, arg),) = matcher.items()
     if op in ("prefix", "suffix"):
         if isinstance(arg, dict) and set(arg) == {"equals-ignore-case"}:
             arg = arg["equals-ignore-case"]
@@ -121,7 +121,9 @@ def _validate_matcher(matcher: Any, where: str) -> None:
 
 def _validate_numeric(arg: Any, where: str) -> None:
     if not isinstance(arg, list) or len(arg) not in (2, 4):
-        raise InvalidEventPatternError(f"numeric match for {where} needs [op, value] or [op, value, op, value]")
+        raise InvalidEventPatternError(
+            f"numeric match for {where} needs [op, value] or [op, value, op, value]"
+        )
     for op, value in zip(arg[::2], arg[1::2], strict=True):
         if op not in _NUMERIC_OPS:
             raise InvalidEventPatternError(f"Unrecognized numeric range operator {op!r} for {where}")
@@ -190,7 +192,7 @@ def _equal(a: Any, b: Any) -> bool:
 def _match_value(matcher: Any, value: Any) -> bool:
     if not isinstance(matcher, dict):
         return _equal(matcher, value)
-    (op, arg), = matcher.items()
+    ((op, arg),) = matcher.items()
     if op in ("prefix", "suffix"):
         if not isinstance(value, str):
             return False
@@ -237,7 +239,7 @@ def _in_cidr(value: Any, cidr: str) -> bool:
 
 def _anything_but(arg: Any, value: Any) -> bool:
     if isinstance(arg, dict):
-        (op, needle), = arg.items()
+        ((op, needle),) = arg.items()
         needles = needle if isinstance(needle, list) else [needle]
         if not isinstance(value, str):
             return False

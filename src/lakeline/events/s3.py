@@ -90,5 +90,3 @@ def object_from_record(record: Mapping[str, Any]) -> ObjectRef:
         )
     except (KeyError, TypeError):
         raise EventError("S3 notification record does not name s3.bucket.name and s3.object.key") from None
-
-

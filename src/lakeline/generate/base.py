@@ -8,6 +8,7 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -93,24 +94,24 @@ def write_sample(generator: RowGenerator, dataset: str, spec: GeneratorSpec, out
     kinds: Counter[str] = Counter()
     per_day: Counter[str] = Counter()
     out.parent.mkdir(parents=True, exist_ok=True)
-    raw = out.open("wb")
-    stream = gzip.open(raw, "wb", compresslevel=5) if out.name.endswith(".gz") else raw
-    try:
-        with io.TextIOWrapper(stream, encoding="utf-8", newline="") as text:
-            csv.writer(text, lineterminator="\n").writerow(generator.header)
-            buffer: list[str] = []
-            for kind, day, fields in generator.rows():
-                kinds[kind] += 1
-                if kind == GOOD:
-                    per_day[day] += 1
-                buffer.append(",".join(fields))
-                if len(buffer) >= 10_000:
-                    text.write("\n".join(buffer) + "\n")
-                    buffer.clear()
-            if buffer:
+    with ExitStack() as stack:
+        raw = stack.enter_context(out.open("wb"))
+        stream = (
+            stack.enter_context(gzip.open(raw, "wb", compresslevel=5)) if out.name.endswith(".gz") else raw
+        )
+        text = stack.enter_context(io.TextIOWrapper(stream, encoding="utf-8", newline=""))
+        csv.writer(text, lineterminator="\n").writerow(generator.header)
+        buffer: list[str] = []
+        for kind, day, fields in generator.rows():
+            kinds[kind] += 1
+            if kind == GOOD:
+                per_day[day] += 1
+            buffer.append(",".join(fields))
+            if len(buffer) >= 10_000:
                 text.write("\n".join(buffer) + "\n")
-    finally:
-        raw.close()
+                buffer.clear()
+        if buffer:
+            text.write("\n".join(buffer) + "\n")
     manifest = Manifest(
         dataset=dataset,
         file=out.name,

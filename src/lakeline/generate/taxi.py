@@ -53,9 +53,7 @@ class TaxiTripGenerator:
         self._rng = random.Random(spec.seed)
         # One label per day from the day before the start (a dropoff may precede the
         # first pickup in a bad row) to the day after the end (a trip may end after midnight).
-        self._day_labels = [
-            (spec.start + timedelta(days=d)).isoformat() for d in range(-1, spec.days + 1)
-        ]
+        self._day_labels = [(spec.start + timedelta(days=d)).isoformat() for d in range(-1, spec.days + 1)]
 
     def _timestamp(self, seconds: int) -> str:
         """Format seconds since the start day's midnight as ``YYYY-MM-DD HH:MM:SS``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from lakeline.core.objects import ObjectRef, Zone, zone_prefix
 from lakeline.core.registry import ContractRegistry
@@ -26,7 +27,7 @@ def land(path: Path, dataset: str, contracts: ContractRegistry, store: ObjectSto
     return store.put_file(raw_key(contract.name, path.name), path)
 
 
-def announce(objects: list[ObjectRef], bus: EventBus) -> list[object]:
+def announce(objects: list[ObjectRef], bus: EventBus) -> list[Any]:
     """Publish an ``Object Created`` event per object, as S3 does through EventBridge."""
     return bus.put_events([object_created_event(obj) for obj in objects])
 

@@ -75,7 +75,9 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
     current = deps.store.head(obj.key)
     previous = deps.ledger.get(current.object_id)
     if previous is not None and previous.is_done_for(current.version):
-        logger.info("s3://%s/%s version %s was already processed", current.bucket, current.key, current.version)
+        logger.info(
+            "s3://%s/%s version %s was already processed", current.bucket, current.key, current.version
+        )
         return ProcessResult(Outcome.DUPLICATE, obj.key, contract.name, previous, "already processed")
     started = deps.clock()
     if not deps.ledger.acquire(current, contract.name, deps.worker_id, started, LEASE_SECONDS):
@@ -111,7 +113,9 @@ def _run(
     stem = output_stem(obj)
     with tempfile.TemporaryDirectory(prefix="lakeline-", dir=deps.work_root) as tmp:
         with deps.store.local_copy(obj.key) as source:
-            output = deps.processor.process(contract, source, obj, Path(tmp), stem, entry.started_at or deps.clock())
+            output = deps.processor.process(
+                contract, source, obj, Path(tmp), stem, entry.started_at or deps.clock()
+            )
         if output.rejection is not None:
             entry.status, entry.error = Status.REJECTED, output.rejection.reason
             entry.outputs = [_publish_rejection(contract, obj, stem, output.rejection.reason, deps)]
@@ -133,7 +137,9 @@ def _landing_partition(obj: ObjectRef) -> str:
     return partition_path(landed.astimezone(UTC).strftime("%Y-%m-%d"))
 
 
-def _publish(contract: Contract, obj: ObjectRef, stem: str, output: EngineOutput, store: ObjectStore) -> list[str]:
+def _publish(
+    contract: Contract, obj: ObjectRef, stem: str, output: EngineOutput, store: ObjectStore
+) -> list[str]:
     keys: list[str] = []
     for value, files in sorted(output.curated.items()):
         for index, path in enumerate(files):
@@ -169,7 +175,9 @@ def _publish_rejection(contract: Contract, obj: ObjectRef, stem: str, reason: st
 
 def _emit(metrics: Metrics, entry: LedgerEntry) -> None:
     dims = {"dataset": entry.dataset}
-    metrics.emit("ObjectsProcessed" if entry.status is Status.PROCESSED else "ObjectsRejected", 1, dimensions=dims)
+    metrics.emit(
+        "ObjectsProcessed" if entry.status is Status.PROCESSED else "ObjectsRejected", 1, dimensions=dims
+    )
     metrics.emit("RowsIn", entry.rows_in, dimensions=dims)
     metrics.emit("RowsKept", entry.rows_kept, dimensions=dims)
     metrics.emit("RowsQuarantined", entry.rows_quarantined, dimensions=dims)

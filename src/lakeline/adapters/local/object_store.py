@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -59,7 +58,7 @@ class LocalObjectStore:
 
     def list(self, prefix: str) -> Iterator[ObjectRef]:
         """Every object under a prefix, in key order, skipping temporary files."""
-        base = self.root / prefix.split("/")[0] if prefix else self.root
+        base = self.root / prefix.split("/", maxsplit=1)[0] if prefix else self.root
         if not base.exists():
             return
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
@@ -74,7 +73,7 @@ class LocalObjectStore:
         tmp = target.with_name(f"{TMP_PREFIX}{uuid.uuid4().hex}-{target.name}")
         try:
             shutil.copyfile(path, tmp)
-            os.replace(tmp, target)
+            tmp.replace(target)
         finally:
             tmp.unlink(missing_ok=True)
         return self._ref(key, target)
@@ -86,7 +85,7 @@ class LocalObjectStore:
         tmp = target.with_name(f"{TMP_PREFIX}{uuid.uuid4().hex}-{target.name}")
         try:
             tmp.write_bytes(data)
-            os.replace(tmp, target)
+            tmp.replace(target)
         finally:
             tmp.unlink(missing_ok=True)
         return self._ref(key, target)

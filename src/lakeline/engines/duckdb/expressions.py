@@ -173,6 +173,14 @@ def _bound_literal(column: Column, value: Decimal | str) -> str:
     return literal(value)
 
 
+def _allowed_literal(column: Column, value: bool | int | float | str) -> str:
+    if isinstance(value, bool):
+        return literal(value)
+    if isinstance(value, str):
+        return _bound_literal(column, value)
+    return _bound_literal(column, Decimal(str(value)))
+
+
 def compile_column(column: Column, native: str | None = None) -> CompiledColumn:
     """Compile one column into its typed expression and its reasons.
 
@@ -185,7 +193,9 @@ def compile_column(column: Column, native: str | None = None) -> CompiledColumn:
     prefix = literal(f"{column.name}: ")
     reasons: list[str] = []
     if column.required:
-        reasons.append(f"CASE WHEN {raw} IS NULL THEN {literal(f'{column.name}: required value is missing')} END")
+        reasons.append(
+            f"CASE WHEN {raw} IS NULL THEN {literal(f'{column.name}: required value is missing')} END"
+        )
     reasons.append(
         f"CASE WHEN {raw} IS NOT NULL AND {typed} IS NULL THEN {prefix} || {_quoted_value(raw)} "
         f"|| {literal(' is not a ' + _type_description(column))} END"
@@ -201,7 +211,7 @@ def compile_column(column: Column, native: str | None = None) -> CompiledColumn:
             f"|| {literal(f' is above the maximum {high}')} END"
         )
     if column.allowed_values is not None:
-        allowed = ", ".join(_bound_literal(column, Decimal(str(v)) if isinstance(v, int | float) and not isinstance(v, bool) else v) if not isinstance(v, bool) else literal(v) for v in column.allowed_values)
+        allowed = ", ".join(_allowed_literal(column, v) for v in column.allowed_values)
         shown = ", ".join(str(v) for v in column.allowed_values)
         reasons.append(
             f"CASE WHEN {typed} NOT IN ({allowed}) THEN {prefix} || {_quoted_value(raw)} "

@@ -175,7 +175,9 @@ class DuckDBProcessor:
                 source_version=literal(obj.version),
                 processed_at=literal(processed_at.isoformat(sep=" ")),
             )
-            con.execute(f"COPY ({query}) TO {literal(str(output.quarantine))} (FORMAT parquet, COMPRESSION zstd)")
+            con.execute(
+                f"COPY ({query}) TO {literal(str(output.quarantine))} (FORMAT parquet, COMPRESSION zstd)"
+            )
         return output
 
     @staticmethod
@@ -212,9 +214,7 @@ def validation_query(contract: Contract, reader: Reader) -> str:
     reasons += [r for col in compiled for r in col.reasons]
     reasons += [compile_check(ch, expression_to_duckdb(ch.expression, schema)) for ch in contract.checks]
     record = reader.record or (
-        "json_object("
-        + ", ".join(f"{literal(f)}, {ident('__src__' + f)}" for f in reader.fields)
-        + ")"
+        "json_object(" + ", ".join(f"{literal(f)}, {ident('__src__' + f)}" for f in reader.fields) + ")"
     )
     event = ident(contract.event_time)
     return template("validate").format(

@@ -19,7 +19,12 @@ if TYPE_CHECKING:
     import duckdb
 
 QUARANTINE_SUFFIX = "_quarantine"
-_DUCKDB_OF_ATHENA = {"array<string>": "VARCHAR[]", "string": "VARCHAR", "bigint": "BIGINT", "timestamp": "TIMESTAMP"}
+_DUCKDB_OF_ATHENA = {
+    "array<string>": "VARCHAR[]",
+    "string": "VARCHAR",
+    "bigint": "BIGINT",
+    "timestamp": "TIMESTAMP",
+}
 
 
 class DuckDBQueryEngine:

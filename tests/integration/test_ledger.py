@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from lakeline.adapters.local.ledger import SqliteLedger
+from lakeline.core.ledger import LedgerEntry, Status
+from lakeline.core.objects import ObjectRef
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+OBJ = ObjectRef("lake", "raw/t/a.csv", 10, "e1")
+
+
+def test_only_one_worker_gets_the_lease_until_it_expires(tmp_path: Path) -> None:
+    ledger = SqliteLedger(tmp_path / "state.db")
+
+    assert ledger.acquire(OBJ, "t", "worker-1", NOW, ttl_seconds=60)
+    assert not ledger.acquire(OBJ, "t", "worker-2", NOW + timedelta(seconds=30), ttl_seconds=60)
+    assert ledger.acquire(OBJ, "t", "worker-2", NOW + timedelta(seconds=61), ttl_seconds=60)  # crashed run
+    assert ledger.get(OBJ.object_id).attempts == 2  # type: ignore[union-attr]
+
+
+def test_finish_releases_the_lease_and_keeps_the_accounting(tmp_path: Path) -> None:
+    ledger = SqliteLedger(tmp_path / "state.db")
+    ledger.acquire(OBJ, "t", "w", NOW, 60)
+    entry = LedgerEntry(
+        OBJ.object_id, OBJ.bucket, OBJ.key, "t", OBJ.version, Status.PROCESSED, size=10, rows_in=5,
+        rows_kept=4, rows_quarantined=1, partitions=["2024-01-01"], outputs=["curated/t/x.parquet"],
+        attempts=1, started_at=NOW, finished_at=NOW + timedelta(seconds=2),
+    )  # fmt: skip
+
+    ledger.finish(entry)
+
+    stored = ledger.get(OBJ.object_id)
+    assert stored is not None
+    assert stored.status is Status.PROCESSED and stored.lease_owner is None
+    assert (stored.rows_in, stored.rows_kept, stored.rows_quarantined) == (5, 4, 1)
+    assert stored.partitions == ["2024-01-01"] and stored.duration_ms == 2000
+    assert stored.is_done_for("e1") and not stored.is_done_for("e2")
+    assert ledger.acquire(OBJ, "t", "w2", NOW, 60)  # a finished object can be leased again
+    assert [e.key for e in ledger.entries(dataset="t")] == ["raw/t/a.csv"]

@@ -78,18 +78,6 @@ class LocalObjectStore:
             tmp.unlink(missing_ok=True)
         return self._ref(key, target)
 
-    def put_bytes(self, key: str, data: bytes) -> ObjectRef:
-        """Store bytes under a key atomically."""
-        target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{TMP_PREFIX}{uuid.uuid4().hex}-{target.name}")
-        try:
-            tmp.write_bytes(data)
-            tmp.replace(target)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return self._ref(key, target)
-
     def delete(self, key: str) -> None:
         """Delete an object and any folders it leaves empty."""
         path = self._path(key)

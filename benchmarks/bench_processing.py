@@ -140,9 +140,7 @@ def child_duckdb_copy(csv: Path, scratch: Path) -> dict[str, int]:
 
     out = scratch / "trips.parquet"
     con = duckdb.connect()
-    copied = con.execute(
-        f"COPY (SELECT * FROM read_csv('{csv}')) TO '{out}' (FORMAT parquet)"
-    ).fetchone()
+    copied = con.execute(f"COPY (SELECT * FROM read_csv('{csv}')) TO '{out}' (FORMAT parquet)").fetchone()
     return {"rows in": int(copied[0]) if copied else 0}
 
 

@@ -161,3 +161,12 @@ def test_contract_is_immutable() -> None:
     contract: Contract = parse_contract(MINIMAL, "events.yaml")
     with pytest.raises(Exception):  # noqa: B017 - pydantic raises its own ValidationError
         contract.name = "other"  # type: ignore[misc]
+
+
+def test_row_checks_must_parse_and_name_known_columns() -> None:
+    unknown = contract_with(checks=[{"name": "c", "expression": "amount > 0"}])
+    with pytest.raises(ContractError, match=r"check 'c' refers to unknown column\(s\) \['amount'\]"):
+        parse_contract(unknown, "events.yaml")
+    broken = contract_with(checks=[{"name": "c", "expression": "id >"}])
+    with pytest.raises(ContractError, match="is not valid Athena SQL"):
+        parse_contract(broken, "events.yaml")

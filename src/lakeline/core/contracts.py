@@ -232,6 +232,10 @@ class Contract(_Model):
                 raise ValueError(f"primary_key names {key!r}, which is not a column")
         if self.event_time not in names:
             raise ValueError(f"event_time names {self.event_time!r}, which is not a column")
+        for check in self.checks:
+            unknown = sorted(_referenced_columns(check.expression) - names)
+            if unknown:
+                raise ValueError(f"check {check.name!r} refers to unknown column(s) {unknown}")
         event = self.column(self.event_time)
         if not event.athena_type.is_temporal:
             raise ValueError(
@@ -256,6 +260,19 @@ class Contract(_Model):
     def column_names(self) -> list[str]:
         """The curated column names, in contract order."""
         return [c.name for c in self.columns]
+
+
+def _referenced_columns(expression: str) -> set[str]:
+    """The column names an Athena SQL expression refers to."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError
+
+    try:
+        tree = sqlglot.parse_one(expression, read="athena")
+    except ParseError as exc:
+        raise ValueError(f"expression {expression!r} is not valid Athena SQL: {exc}") from None
+    return {column.name for column in tree.find_all(exp.Column)}
 
 
 def _unique(values: list[str], what: str) -> None:

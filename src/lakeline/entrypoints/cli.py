@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 import yaml
 from rich.console import Console
+from rich.markup import escape
 
 from lakeline import __version__
 from lakeline.errors import LakelineError
@@ -32,7 +33,7 @@ def _fail_cleanly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except LakelineError as exc:
-            errors.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+            errors.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

@@ -86,6 +86,7 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
         object_id=current.object_id, bucket=current.bucket, key=current.key, dataset=contract.name,
         version=current.version, status=Status.PROCESSING, size=current.size, started_at=started,
         attempts=(previous.attempts if previous else 0) + 1,
+        outputs=list(previous.outputs) if previous else [],  # a failed attempt keeps track of them
     )  # fmt: skip
     try:
         _run(contract, current, entry, previous, deps)

@@ -126,7 +126,7 @@ def typed_expression(column: Column, raw: str, native: str | None = None) -> str
     athena = column.athena_type
     target = duckdb_type(athena)
     if native is not None and athena.is_temporal and native.startswith(("TIMESTAMP", "DATE")):
-        return f"TRY_CAST({ident(column.source_field)} AS {target})"
+        return f"TRY_CAST({raw} AS {target})"  # the engine's own rendering of a typed value
     text = raw  # strict: surrounding whitespace is not part of any type's shape
     kind = athena.kind
     if athena.is_integer:

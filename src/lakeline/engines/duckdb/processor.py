@@ -198,7 +198,7 @@ class DuckDBProcessor:
 
 def validation_query(contract: Contract, reader: Reader) -> str:
     """The SQL that types and judges every record an object holds."""
-    compiled = compile_contract(contract)
+    compiled = compile_contract(contract, reader.natives)
     schema = {c.name: c.type for c in contract.columns}
     sources = [
         f"{reader.fields[c.source_field]} AS {ident(raw_name(c))}"

@@ -29,6 +29,7 @@ class Reader:
         rejects: The table in which the reader leaves records it could not parse.
         header_lines: How many lines precede the first record.
         line_based: Whether each record is one line, so positions are line numbers.
+        natives: Field -> DuckDB type, for sources whose fields are already typed.
     """
 
     relation: str
@@ -40,6 +41,7 @@ class Reader:
     rejects: str = NO_REJECTS
     header_lines: int = 0
     line_based: bool = False
+    natives: dict[str, str] | None = None
 
 
 def _compression(gzip: bool, plain: str = "none") -> str:
@@ -124,4 +126,4 @@ def _json_key(field: str) -> str:
 def parquet_reader(path: Path, columns: dict[str, str]) -> Reader:
     """Read a Parquet file; ``columns`` maps each field to its native DuckDB type."""
     relation = f"read_parquet({literal(str(path))})"
-    return Reader(relation, {f: f"CAST({ident(f)} AS VARCHAR)" for f in columns})
+    return Reader(relation, {f: f"CAST({ident(f)} AS VARCHAR)" for f in columns}, natives=dict(columns))

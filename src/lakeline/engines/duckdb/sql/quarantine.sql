@@ -6,18 +6,24 @@
 -- plus the unparseable records before it; line_number adds the header lines,
 -- which is exact when records do not span lines (no quoted line breaks).
 WITH rejected_lines AS (
-    SELECT line, line - {header_lines} - row_number() OVER (ORDER BY line) AS parsed_before
+    SELECT line - {header_lines} - row_number() OVER (ORDER BY line) AS parsed_before,
+           row_number() OVER (ORDER BY line) AS rejects_so_far
     FROM (SELECT DISTINCT line FROM {rejects})
+),
+rejected AS (
+    -- parsed_before never decreases with the line, so an ASOF join finds, for each
+    -- parsed row, how many unparseable records came before it (linear, not quadratic).
+    SELECT parsed_before, max(rejects_so_far) AS rejects_before
+    FROM rejected_lines
+    GROUP BY parsed_before
 ),
 failed AS (
     SELECT
-        CAST(v.__row_number + (
-            SELECT count(*) FROM rejected_lines AS r WHERE r.parsed_before < v.__row_number
-        ) AS BIGINT) AS row_number,
+        CAST(v.__row_number + coalesce(r.rejects_before, 0) AS BIGINT) AS row_number,
         v.__reasons,
         v.__record
-    FROM validated AS v
-    WHERE NOT v.__ok
+    FROM (SELECT * FROM validated WHERE NOT __ok) AS v
+    ASOF LEFT JOIN rejected AS r ON v.__row_number > r.parsed_before
 )
 SELECT
     row_number,

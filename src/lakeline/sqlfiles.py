@@ -1,16 +1,23 @@
-"""Named SQL statements kept in ``.sql`` files.
+"""SQL kept in ``.sql`` files: whole templates, or named statements.
 
-A file holds statements introduced by ``-- name: <name>`` lines; each
-statement runs until the next such line.
+A file of named statements introduces each with a ``-- name: <name>`` line;
+a statement runs until the next such line.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 _NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
+
+
+@cache
+def sql_template(package: str, name: str) -> str:
+    """The text of ``sql/<name>.sql`` inside a package."""
+    return (resources.files(package) / "sql" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 @cache

@@ -176,3 +176,18 @@ def test_header_only_file_is_processed_with_zero_rows(
 
     assert entry is not None and entry.status is Status.PROCESSED
     assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (0, 0, 0)
+
+
+def test_quarantine_files_have_the_declared_schema(runtime: LocalRuntime, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from lakeline.core.quarantine import QUARANTINE_COLUMNS
+
+    generate(tmp_path / "trips.csv", rows_=500, bad_ratio=0.2)
+    entry = ingest(runtime, tmp_path / "trips.csv", DATASET).entry
+    assert entry is not None
+    (key,) = [k for k in entry.outputs if k.startswith("quarantine/")]
+
+    schema = pq.read_schema(runtime.settings.lake_root / key)
+
+    assert schema.names == [name for name, _ in QUARANTINE_COLUMNS]

@@ -35,7 +35,7 @@ from lakeline.engines.duckdb.expressions import (
     raw_name,
 )
 from lakeline.engines.duckdb.readers import NO_REJECTS, Reader, csv_reader, json_reader, parquet_reader
-from lakeline.engines.duckdb.sqlfiles import template
+from lakeline.sqlfiles import sql_template
 
 if TYPE_CHECKING:
     import duckdb
@@ -82,7 +82,7 @@ class DuckDBProcessor:
         """
         try:
             with self._connect(work_dir) as con:
-                return self._process(con, contract, source, obj, work_dir, stem, processed_at)
+                return self._process(con, _Job(contract, source, obj, work_dir, stem, processed_at))
         except FileRejectedError as exc:
             return EngineOutput(rejection=FileRejection(exc.reason))
 
@@ -128,7 +128,7 @@ class DuckDBProcessor:
                 reader = json_reader(source, contract, sniffed.gzip)
                 fields = self._json_fields(con, reader)
         except duckdb.Error as exc:
-            raise FileRejectedError(f"cannot read the object as {fmt.value}: {_first_line(exc)}") from None
+            raise _unreadable(contract, exc) from None
         warnings = apply_schema_policy(diff_fields(fields, contract), contract)
         return reader, warnings
 
@@ -140,40 +140,29 @@ class DuckDBProcessor:
         ).fetchall()
         return tuple(r[0] for r in rows)
 
-    def _process(
-        self,
-        con: Any,
-        contract: Contract,
-        source: Path,
-        obj: ObjectRef,
-        work_dir: Path,
-        stem: str,
-        processed_at: datetime,
-    ) -> EngineOutput:
+    def _process(self, con: Any, job: _Job) -> EngineOutput:
         import duckdb
 
-        reader, warnings = self._reader(con, contract, source)
+        reader, warnings = self._reader(con, job.contract, job.source)
         try:
-            con.execute("CREATE TEMP TABLE validated AS " + validation_query(contract, reader))
+            con.execute("CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader))
             rows_in, kept, quarantined = con.execute(
-                template("counts").format(rejects=reader.rejects)
+                _template("counts").format(rejects=reader.rejects)
             ).fetchone()
         except duckdb.Error as exc:
-            raise FileRejectedError(
-                f"cannot read the object as {contract.source.format.value}: {_first_line(exc)}"
-            ) from None
+            raise _unreadable(job.contract, exc) from None
         output = EngineOutput(rows_in, kept, quarantined, warnings=warnings)
         if kept:
-            output.curated = self._write_curated(con, contract, work_dir / "curated", stem)
+            output.curated = self._write_curated(con, job.contract, job.work_dir / "curated", job.stem)
         if quarantined:
-            output.quarantine = work_dir / f"{stem}.parquet"
-            query = template("quarantine").format(
+            output.quarantine = job.work_dir / f"{job.stem}.parquet"
+            query = _template("quarantine").format(
                 rejects=reader.rejects,
                 header_lines=reader.header_lines,
                 line_based=str(reader.line_based).upper(),
-                source_object=literal(f"s3://{obj.bucket}/{obj.key}"),
-                source_version=literal(obj.version),
-                processed_at=literal(processed_at.isoformat(sep=" ")),
+                source_object=literal(f"s3://{job.obj.bucket}/{job.obj.key}"),
+                source_version=literal(job.obj.version),
+                processed_at=literal(job.processed_at.isoformat(sep=" ")),
             )
             con.execute(
                 f"COPY ({query}) TO {literal(str(output.quarantine))} (FORMAT parquet, COMPRESSION zstd)"
@@ -194,6 +183,26 @@ class DuckDBProcessor:
             if value is not None:
                 files.setdefault(value, []).append(path)
         return files
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One call of :meth:`DuckDBProcessor.process`, its arguments kept together."""
+
+    contract: Contract
+    source: Path
+    obj: ObjectRef
+    work_dir: Path
+    stem: str
+    processed_at: datetime
+
+
+def _unreadable(contract: Contract, exc: Exception) -> FileRejectedError:
+    return FileRejectedError(f"cannot read the object as {contract.source.format.value}: {_first_line(exc)}")
+
+
+def _template(name: str) -> str:
+    return sql_template("lakeline.engines.duckdb", name)
 
 
 def validation_query(contract: Contract, reader: Reader) -> str:
@@ -217,7 +226,7 @@ def validation_query(contract: Contract, reader: Reader) -> str:
         "json_object(" + ", ".join(f"{literal(f)}, {ident('__src__' + f)}" for f in reader.fields) + ")"
     )
     event = ident(contract.event_time)
-    return template("validate").format(
+    return _template("validate").format(
         reader=reader.relation,
         sources=", ".join(sources),
         present=reader.present,

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from lakeline.athena.transpile import Schema, parse_statements, to_duckdb
 from lakeline.core.objects import Zone, zone_prefix
 from lakeline.core.partitioning import PARTITION_COLUMN
+from lakeline.core.quarantine import QUARANTINE_COLUMNS
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
-from lakeline.engines.duckdb.sqlfiles import template
 from lakeline.errors import QueryError
 from lakeline.ports import QueryResult
 
@@ -47,15 +47,10 @@ class DuckDBQueryEngine:
         tables: dict[str, dict[str, str]] = {}
         for contract in self.contracts:
             tables[contract.name] = {c.name: c.type for c in contract.columns} | {PARTITION_COLUMN: "string"}
-            tables[contract.name + QUARANTINE_SUFFIX] = dict(self._quarantine_columns()) | {
+            tables[contract.name + QUARANTINE_SUFFIX] = dict(QUARANTINE_COLUMNS) | {
                 PARTITION_COLUMN: "string"
             }
         return tables
-
-    def _quarantine_columns(self) -> list[tuple[str, str]]:
-        import duckdb
-
-        return [(str(n), str(t)) for n, t in duckdb.sql(template("quarantine_columns")).fetchall()]
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         import duckdb
@@ -63,10 +58,10 @@ class DuckDBQueryEngine:
         if self._con is None:
             con = duckdb.connect(config={"memory_limit": self.memory_limit})
             con.execute("SET TimeZone = 'UTC'")
+            quarantine = [(n, _DUCKDB_OF_ATHENA[t]) for n, t in QUARANTINE_COLUMNS]
             for contract in self.contracts:
                 columns = [(c.name, duckdb_type(c.athena_type)) for c in contract.columns]
                 self._view(con, contract.name, Zone.CURATED, columns)
-                quarantine = [(n, _DUCKDB_OF_ATHENA[t]) for n, t in self._quarantine_columns()]
                 self._view(con, contract.name + QUARANTINE_SUFFIX, Zone.QUARANTINE, quarantine, contract.name)
             self._con = con
         return self._con
@@ -107,7 +102,7 @@ class DuckDBQueryEngine:
             raise QueryError("no SQL statement to run")
         con = self._connection()
         result: QueryResult = QueryResult([], [])
-        schema = self.schema
+        schema = self.schema  # computed once per call, not once per statement
         for number, statement in enumerate(statements, start=1):
             translated = to_duckdb(statement, schema)
             try:

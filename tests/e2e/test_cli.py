@@ -121,3 +121,28 @@ def test_query_errors_are_one_clear_line(tmp_path: Path) -> None:
     result = lakeline(tmp_path, "query", "SELEC 1", ok=False)
     assert result.returncode == 1
     assert result.stderr.startswith("error: syntax error")
+
+
+def test_the_cli_runs_against_a_lake_in_s3(tmp_path: Path, moto_endpoint: str, s3_bucket: str) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "COLUMNS": "200",
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
+        "LAKELINE_AWS_ENDPOINT_URL": moto_endpoint, "LAKELINE_LAKE": f"s3://{s3_bucket}",
+    }  # fmt: skip
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [LAKELINE, *args], check=False, cwd=tmp_path, capture_output=True, text=True, env=env
+        )
+        assert done.returncode == 0, done.stderr + done.stdout
+        return done.stdout
+
+    run("init")
+    run("generate", "taxi_trips", "--rows", "500", "--bad-ratio", "0.1", "--out", "t.csv")
+    manifest = json.loads((tmp_path / "t.csv.manifest.json").read_text())
+
+    assert f"landed s3://{s3_bucket}/raw/taxi_trips/t.csv" in run(
+        "ingest", "t.csv", "--dataset", "taxi_trips"
+    )
+    counted = json.loads(run("query", "--format", "json", "SELECT count(*) AS n FROM taxi_trips"))
+    assert counted == [{"n": manifest["expected_kept"]}]

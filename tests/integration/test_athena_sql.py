@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from lakeline.adapters.local.object_store import LocalObjectStore
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.query import DuckDBQueryEngine
 from lakeline.errors import QueryError
@@ -35,7 +36,7 @@ def test_golden_athena_results(path: Path, tmp_path: Path) -> None:
     text = path.read_text()
     expected = json.loads(_header(text, "expect") or "null")
     tolerance = float(_header(text, "tolerance") or 0)
-    engine = DuckDBQueryEngine(tmp_path, ContractRegistry([]))
+    engine = DuckDBQueryEngine(LocalObjectStore(tmp_path), ContractRegistry([]))
 
     result = [[_plain(v) for v in row] for row in engine.query(text).rows]
 

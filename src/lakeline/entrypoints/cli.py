@@ -67,7 +67,7 @@ def _runtime(ctx: click.Context) -> Any:
 )
 @click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
 @click.pass_context
-def main(ctx: click.Context, project: Path | None, lake: Path | None, verbose: int) -> None:
+def main(ctx: click.Context, project: Path | None, lake: str | None, verbose: int) -> None:
     """lakeline: a serverless data-lake pipeline for AWS that also runs on one laptop."""
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")

@@ -86,11 +86,11 @@ def _report(runtime: LocalRuntime, results: list[ProcessResult], console: Consol
             console.print(result_table(result, title=f"{path.name}", limit=10))
     finally:
         engine.close()
-    lake = runtime.settings.lake_root
+    store = runtime.store
     console.print(
         "\n[bold]Where to look next[/bold]\n"
-        f"  curated Parquet   {lake / zone_prefix(Zone.CURATED, DATASET)}\n"
-        f"  quarantined rows  {lake / zone_prefix(Zone.QUARANTINE, DATASET)}\n"
+        f"  curated Parquet   {store.uri(zone_prefix(Zone.CURATED, DATASET))}\n"
+        f"  quarantined rows  {store.uri(zone_prefix(Zone.QUARANTINE, DATASET))}\n"
         f"  the ledger        lakeline status\n"
         f'  your own SQL      lakeline query "SELECT dt, count(*) FROM {DATASET} GROUP BY dt"\n'
         f'  why rows failed   lakeline query "SELECT reasons, count(*) AS n FROM {DATASET}_quarantine '

@@ -7,7 +7,8 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from lakeline.adapters.local.event_bus import LocalEventBus
 from lakeline.adapters.local.ledger import SqliteLedger
@@ -18,8 +19,12 @@ from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
 from lakeline.engines.duckdb.query import DuckDBQueryEngine
 from lakeline.entrypoints.object_events import handle_object_created
 from lakeline.events.rules import PROCESS_OBJECT, pipeline_rules
+from lakeline.ports import ObjectStore
 from lakeline.runtime.settings import LocalSettings
 from lakeline.usecases.process_object import ProcessDeps, ProcessResult
+
+if TYPE_CHECKING:
+    from lakeline.adapters.aws.clients import AwsClients
 
 
 @dataclass
@@ -33,9 +38,28 @@ class LocalRuntime:
         self.contracts = self.settings.project.contracts()
 
     @cached_property
-    def store(self) -> LocalObjectStore:
-        """The lake folder, as a bucket."""
+    def aws(self) -> AwsClients:
+        """boto3 clients, for a lake in S3."""
+        from lakeline.adapters.aws.clients import AwsClients
+
+        return AwsClients(region=self.settings.aws_region, endpoint_url=self.settings.aws_endpoint_url)
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        """The lake: a folder that behaves like a bucket, or the S3 bucket itself."""
+        if self.settings.s3_bucket:
+            from lakeline.adapters.aws.s3_object_store import S3ObjectStore
+
+            return S3ObjectStore(self.settings.s3_bucket, self.aws.s3(), self.work_dir)
+        assert self.settings.lake_root is not None
         return LocalObjectStore(self.settings.lake_root, self.settings.bucket)
+
+    @cached_property
+    def work_dir(self) -> Path:
+        """Scratch space for processing (downloads, outputs before upload, spill files)."""
+        work = self.settings.project.state_dir / "work"
+        work.mkdir(parents=True, exist_ok=True)
+        return work
 
     @cached_property
     def ledger(self) -> SqliteLedger:
@@ -55,8 +79,6 @@ class LocalRuntime:
     @cached_property
     def deps(self) -> ProcessDeps:
         """What processing needs."""
-        work = self.settings.project.state_dir / "work"
-        work.mkdir(parents=True, exist_ok=True)
         return ProcessDeps(
             contracts=self.contracts,
             store=self.store,
@@ -64,7 +86,7 @@ class LocalRuntime:
             processor=DuckDBProcessor(DuckDBSettings(memory_limit=self.settings.memory_limit)),
             metrics=self.metrics,
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
-            work_root=work,
+            work_root=self.work_dir,
         )
 
     @cached_property
@@ -78,4 +100,5 @@ class LocalRuntime:
 
     def query_engine(self) -> DuckDBQueryEngine:
         """A query engine over the lake as it is now."""
-        return DuckDBQueryEngine(self.settings.lake_root, self.contracts)
+        s3 = self.aws.s3_access() if self.settings.s3_bucket else None
+        return DuckDBQueryEngine(self.store, self.contracts, s3=s3)

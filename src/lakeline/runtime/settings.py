@@ -13,6 +13,7 @@ from lakeline.project import Project
 
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$", re.IGNORECASE)
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+S3_SCHEME = "s3://"
 
 
 class SettingsError(TerminalError):
@@ -21,23 +22,35 @@ class SettingsError(TerminalError):
 
 @dataclass(frozen=True)
 class LocalSettings:
-    """Everything the local runtime needs to know about where and how to run."""
+    """Everything the local runtime needs to know about where and how to run.
+
+    The lake is a local folder (``lake_root``) or an S3 bucket (``s3_bucket``):
+    exactly one of the two is set.
+    """
 
     project: Project
-    lake_root: Path
+    lake_root: Path | None
     bucket: str = "lakeline-local"
     memory_limit: str = "512MB"
+    s3_bucket: str | None = None
+    aws_endpoint_url: str | None = None
+    aws_region: str | None = None
 
     @property
     def state_db(self) -> Path:
         """The SQLite file of the ledger, metrics and alerts."""
         return self.project.state_dir / "state.db"
 
+    @property
+    def lake(self) -> str:
+        """The lake's location as a user writes it: a folder or ``s3://bucket``."""
+        return f"{S3_SCHEME}{self.s3_bucket}" if self.s3_bucket else str(self.lake_root)
+
     @classmethod
     def load(
         cls,
         project_dir: Path | None = None,
-        lake: Path | None = None,
+        lake: Path | str | None = None,
         env: Mapping[str, str] | None = None,
     ) -> LocalSettings:
         """Build settings from arguments, then ``LAKELINE_*`` variables, then defaults.
@@ -48,11 +61,30 @@ class LocalSettings:
         env = os.environ if env is None else env
         root = (project_dir or Path(env.get("LAKELINE_PROJECT", "."))).resolve()
         project = Project(root)
-        lake_root = (lake or Path(env.get("LAKELINE_LAKE", project.state_dir / "lake"))).resolve()
-        bucket = env.get("LAKELINE_BUCKET", "lakeline-local")
+        where = str(lake or env.get("LAKELINE_LAKE", project.state_dir / "lake"))
         memory = env.get("LAKELINE_MEMORY_LIMIT", "512MB")
-        if not _BUCKET.match(bucket):
-            raise SettingsError(f"LAKELINE_BUCKET={bucket!r} is not a valid S3 bucket name")
         if not _MEMORY.match(memory):
             raise SettingsError(f"LAKELINE_MEMORY_LIMIT={memory!r}: expected a size such as 512MB or 2GB")
-        return cls(project=project, lake_root=lake_root, bucket=bucket, memory_limit=memory)
+        aws = {
+            "aws_endpoint_url": env.get("LAKELINE_AWS_ENDPOINT_URL") or None,
+            "aws_region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+        }
+        if where.startswith(S3_SCHEME):
+            bucket = _s3_bucket(where)
+            return cls(project, None, bucket, memory, s3_bucket=bucket, **aws)
+        bucket = env.get("LAKELINE_BUCKET", "lakeline-local")
+        if not _BUCKET.match(bucket):
+            raise SettingsError(f"LAKELINE_BUCKET={bucket!r} is not a valid S3 bucket name")
+        return cls(project, Path(where).resolve(), bucket, memory, **aws)
+
+
+def _s3_bucket(uri: str) -> str:
+    bucket, _, prefix = uri[len(S3_SCHEME) :].partition("/")
+    if prefix.strip("/"):
+        raise SettingsError(
+            f"lake {uri!r}: the lake must be a whole bucket (s3://name), because the deployed "
+            "EventBridge rules match keys from the bucket's root (raw/...)"
+        )
+    if not _BUCKET.match(bucket):
+        raise SettingsError(f"lake {uri!r}: {bucket!r} is not a valid S3 bucket name")
+    return bucket

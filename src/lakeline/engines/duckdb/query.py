@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lakeline.athena.transpile import Schema, parse_statements, to_duckdb
@@ -12,11 +11,14 @@ from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.quarantine import QUARANTINE_COLUMNS
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
+from lakeline.engines.duckdb.s3 import attach_s3
 from lakeline.errors import QueryError
-from lakeline.ports import QueryResult
+from lakeline.ports import ObjectStore, QueryResult
 
 if TYPE_CHECKING:
     import duckdb
+
+    from lakeline.adapters.aws.clients import S3Access
 
 QUARANTINE_SUFFIX = "_quarantine"
 _DUCKDB_OF_ATHENA = {
@@ -35,9 +37,16 @@ class DuckDBQueryEngine:
     partition column that DuckDB prunes when a query filters on it.
     """
 
-    def __init__(self, lake_root: Path, contracts: ContractRegistry, memory_limit: str = "1GB") -> None:
-        self.lake_root = lake_root
+    def __init__(
+        self,
+        store: ObjectStore,
+        contracts: ContractRegistry,
+        memory_limit: str = "1GB",
+        s3: S3Access | None = None,
+    ) -> None:
+        self.store = store
         self.contracts = contracts
+        self.s3 = s3
         self.memory_limit = memory_limit
         self._con: duckdb.DuckDBPyConnection | None = None
 
@@ -58,6 +67,8 @@ class DuckDBQueryEngine:
         if self._con is None:
             con = duckdb.connect(config={"memory_limit": self.memory_limit})
             con.execute("SET TimeZone = 'UTC'")
+            if self.s3 is not None:
+                attach_s3(con, self.s3)
             quarantine = [(n, _DUCKDB_OF_ATHENA[t]) for n, t in QUARANTINE_COLUMNS]
             for contract in self.contracts:
                 columns = [(c.name, duckdb_type(c.athena_type)) for c in contract.columns]
@@ -74,12 +85,16 @@ class DuckDBQueryEngine:
         columns: list[tuple[str, str]],
         dataset: str | None = None,
     ) -> None:
-        folder = self.lake_root / zone_prefix(zone, dataset or name)
-        glob = folder / f"{PARTITION_COLUMN}=*" / "*.parquet"
+        prefix = zone_prefix(zone, dataset or name)
         selected = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in columns)
-        if any(folder.glob(f"{PARTITION_COLUMN}=*/*.parquet")):
+        has_files = any(
+            obj.key.endswith(".parquet") and f"/{PARTITION_COLUMN}=" in obj.key
+            for obj in self.store.list(prefix)
+        )
+        if has_files:
+            glob = self.store.uri(f"{prefix}{PARTITION_COLUMN}=*/*.parquet")
             source = (
-                f"read_parquet({literal(str(glob))}, hive_partitioning = true, "
+                f"read_parquet({literal(glob)}, hive_partitioning = true, "
                 f"hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, union_by_name = true)"
             )
             body = f"SELECT {selected}, {ident(PARTITION_COLUMN)} FROM {source}"

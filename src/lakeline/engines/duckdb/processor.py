@@ -94,8 +94,6 @@ class DuckDBProcessor:
         try:
             con.execute(f"SET temp_directory = {literal(str(work_dir / 'spill'))}")
             con.execute("SET TimeZone = 'UTC'")
-            # Pushing the verdict filter below the projection would cast every value twice.
-            con.execute("SET disabled_optimizers = 'filter_pushdown'")
             if self.settings.threads:
                 con.execute(f"SET threads = {int(self.settings.threads)}")
             con.execute(
@@ -155,6 +153,18 @@ class DuckDBProcessor:
         if kept:
             output.curated = self._write_curated(con, job.contract, job.work_dir / "curated", job.stem)
         if quarantined:
+            if quarantined > rejected_records(con, reader):
+                con.execute(
+                    _template("positions").format(
+                        rescan=reader.rescan_relation,
+                        fingerprint=reader.fingerprints()[1],
+                        present=reader.present,
+                        rejects=reader.rejects,
+                        header_lines=reader.header_lines,
+                    )
+                )
+            else:
+                con.execute(_template("no_positions"))
             output.quarantine = job.work_dir / f"{job.stem}.parquet"
             query = _template("quarantine").format(
                 rejects=reader.rejects,
@@ -201,6 +211,12 @@ def _unreadable(contract: Contract, exc: Exception) -> FileRejectedError:
     return FileRejectedError(f"cannot read the object as {contract.source.format.value}: {_first_line(exc)}")
 
 
+def rejected_records(con: Any, reader: Reader) -> int:
+    """How many records the reader could not parse at all."""
+    found = con.execute(f"SELECT count(DISTINCT line) FROM {reader.rejects}").fetchone()
+    return int(found[0]) if found else 0
+
+
 def _template(name: str) -> str:
     return sql_template("lakeline.engines.duckdb", name)
 
@@ -233,6 +249,7 @@ def validation_query(contract: Contract, reader: Reader) -> str:
         typed=", ".join(f"{col.typed} AS {ident(col.column.name)}" for col in compiled),
         reasons=", ".join(reasons),
         record=record,
+        fingerprint=reader.fingerprints()[0],
         columns=", ".join(ident(c) for c in contract.column_names),
         partition=f"strftime({event}, {literal(value_format(contract.partitioning))})",
     )

@@ -30,6 +30,7 @@ class Reader:
         header_lines: How many lines precede the first record.
         line_based: Whether each record is one line, so positions are line numbers.
         natives: Field -> DuckDB type, for sources whose fields are already typed.
+        rescan: The relation without recording rejects, when it differs.
     """
 
     relation: str
@@ -42,6 +43,24 @@ class Reader:
     header_lines: int = 0
     line_based: bool = False
     natives: dict[str, str] | None = None
+    rescan: str = ""
+
+    @property
+    def rescan_relation(self) -> str:
+        """The relation for a second scan, which must not record rejects a second time."""
+        return self.rescan or self.relation
+
+    def fingerprints(self) -> tuple[str, str]:
+        """SQL that hashes a record's raw fields, once per scan.
+
+        The first expression reads the validation query's renamed columns, the
+        second this relation's own; both give the same value for the same record.
+        """
+        if self.record is not None:  # the record is one text value (a JSON line)
+            same = f"hash({ident(self.record)})"
+            return same, same
+        renamed = ", ".join(ident("__src__" + f) for f in self.fields)
+        return f"hash({renamed})", f"hash({', '.join(self.fields.values())})"
 
 
 def _compression(gzip: bool, plain: str = "none") -> str:
@@ -64,6 +83,7 @@ def csv_reader(path: Path, contract: Contract, header: tuple[str, ...], gzip: bo
     return Reader(
         relation,
         {f: ident(f) for f in header},
+        rescan=_without_rejects(relation),
         rejects=REJECTS,
         header_lines=1 if dialect.header else 0,
         line_based=True,
@@ -110,6 +130,7 @@ def json_reader(path: Path, contract: Contract, gzip: bool) -> Reader:
     return Reader(
         relation,
         fields,
+        rescan=_without_rejects(relation),
         passthrough=(LINE, JSON_TYPE),
         record=LINE,
         present=present,
@@ -117,6 +138,10 @@ def json_reader(path: Path, contract: Contract, gzip: bool) -> Reader:
         rejects=rejects,
         line_based=line_based,
     )
+
+
+def _without_rejects(relation: str) -> str:
+    return relation.replace("store_rejects=true", "store_rejects=false, ignore_errors=true")
 
 
 def _json_key(field: str) -> str:

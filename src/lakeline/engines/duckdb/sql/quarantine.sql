@@ -1,29 +1,18 @@
 -- Every rejected record of one object, in the quarantine table's schema: rows
 -- that parsed but broke a rule, then records the reader could not parse.
 --
--- row_number is the record's 1-based position among all records of the object.
--- A parsed row's position is its position among parsed rows (__row_number)
--- plus the unparseable records before it; line_number adds the header lines,
--- which is exact when records do not span lines (no quoted line breaks).
-WITH rejected_lines AS (
-    SELECT line - {header_lines} - row_number() OVER (ORDER BY line) AS parsed_before,
-           row_number() OVER (ORDER BY line) AS rejects_so_far
-    FROM (SELECT DISTINCT line FROM {rejects})
-),
-rejected AS (
-    -- parsed_before never decreases with the line, so an ASOF join finds, for each
-    -- parsed row, how many unparseable records came before it (linear, not quadratic).
-    SELECT parsed_before, max(rejects_so_far) AS rejects_before
-    FROM rejected_lines
-    GROUP BY parsed_before
+-- row_number is the record's 1-based position among all records of the object
+-- (sql/positions.sql); line_number adds the header lines, which is exact when
+-- records do not span lines (no quoted line breaks).
+WITH rejected_rows AS (
+    SELECT *, row_number() OVER (PARTITION BY __fingerprint) AS __occurrence
+    FROM validated
+    WHERE NOT __ok
 ),
 failed AS (
-    SELECT
-        CAST(v.__row_number + coalesce(r.rejects_before, 0) AS BIGINT) AS row_number,
-        v.__reasons,
-        v.__record
-    FROM (SELECT * FROM validated WHERE NOT __ok) AS v
-    ASOF LEFT JOIN rejected AS r ON v.__row_number > r.parsed_before
+    SELECT p.__row_number AS row_number, v.__reasons, v.__record
+    FROM rejected_rows AS v
+    JOIN positions AS p USING (__fingerprint, __occurrence)
 )
 SELECT
     row_number,

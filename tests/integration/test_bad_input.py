@@ -109,11 +109,13 @@ def test_ragged_and_badly_quoted_rows_are_quarantined_with_their_text(tmp_path: 
         "SELECT line_number, reasons[1], raw_line, record FROM payments_quarantine ORDER BY line_number",
     )
     assert [(line, reason.split(":")[0]) for line, reason, _, _ in found] == [
-        (3, "MISSING COLUMNS"),
+        (3, "record"),
         (4, "TOO MANY COLUMNS"),
         (6, "amount"),
     ]
-    assert found[0][2].strip() == "2,2024-01-01 00:00:00"
+    assert found[0][1] == "record: expected 3 fields, found 2"
+    assert json.loads(found[0][3]) == {"id": "2", "at": "2024-01-01 00:00:00", "amount": None}
+    assert found[1][2].strip() == "3,2024-01-01 00:00:00,1.00,9"
     assert json.loads(found[2][3]) == {"id": "5", "at": "2024-01-01 00:00:00", "amount": "1,00"}
 
 

@@ -235,9 +235,13 @@ def validation_query(contract: Contract, reader: Reader) -> str:
     extras = [f for f in reader.fields if f not in listed and reader.record is None]
     sources += [f"{reader.fields[f]} AS {ident('__src__' + f)}" for f in extras]
     sources += [ident(p) for p in reader.passthrough]
-    reasons = [reader.record_reason] if reader.record_reason else []
-    reasons += [r for col in compiled for r in col.reasons]
+    reasons = [r for col in compiled for r in col.reasons]
     reasons += [compile_check(ch, expression_to_duckdb(ch.expression, schema)) for ch in contract.checks]
+    reason_list = f"list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL)"
+    if reader.record_reason:
+        reasons.insert(0, reader.record_reason)
+        whole = reader.record_reason
+        reason_list = f"CASE WHEN {whole} IS NOT NULL THEN [{whole}] ELSE {reason_list} END"
     record = reader.record or (
         "json_object(" + ", ".join(f"{literal(f)}, {ident('__src__' + f)}" for f in reader.fields) + ")"
     )
@@ -248,6 +252,7 @@ def validation_query(contract: Contract, reader: Reader) -> str:
         present=reader.present,
         typed=", ".join(f"{col.typed} AS {ident(col.column.name)}" for col in compiled),
         reasons=", ".join(reasons),
+        reason_list=reason_list,
         record=record,
         fingerprint=reader.fingerprints()[0],
         columns=", ".join(ident(c) for c in contract.column_names),

@@ -10,6 +10,7 @@ from lakeline.engines.duckdb.expressions import ident, literal
 
 LINE = "__line"
 JSON_TYPE = "__json_type"
+FOUND = "__fields_found"  # set only on short CSV records
 REJECTS = "reject_errors"
 NO_REJECTS = "no_rejects"
 
@@ -69,21 +70,41 @@ def _compression(gzip: bool, plain: str = "none") -> str:
 
 
 def csv_reader(path: Path, contract: Contract, header: tuple[str, ...], gzip: bool) -> Reader:
-    """Read delimited text, every field as VARCHAR; broken lines go to ``reject_errors``."""
+    """Read delimited text, every field as VARCHAR.
+
+    Short records are padded with NULL rather than rejected by the reader: DuckDB
+    keeps about a kilobyte of bookkeeping per rejected field, which grew to
+    hundreds of MB on files with many short rows. No text is read as NULL by the
+    reader (its null string is a NUL character, which text never holds), so a
+    NULL in the last field means the record was short; the contract's null
+    markers are applied afterwards. Records that cannot be parsed at all (too
+    many fields, an unterminated quote) still go to ``reject_errors``.
+    """
     dialect = contract.source.dialect
     columns = "{" + ", ".join(f"{literal(f)}: 'VARCHAR'" for f in header) + "}"
-    nulls = "[" + ", ".join(literal(n) for n in dialect.null_markers) + "]"
-    relation = (
+    scan = (
         f"read_csv({literal(str(path))}, auto_detect=false, header={str(dialect.header).lower()}, "
         f"delim={literal(dialect.delimiter)}, quote={literal(dialect.quote)}, "
-        f"escape={literal(dialect.escape_char if dialect.quote else '')}, nullstr={nulls}, "
-        f"columns={columns}, compression={_compression(gzip)}, strict_mode=true, "
-        f"store_rejects=true, max_line_size=4194304)"
+        f"escape={literal(dialect.escape_char if dialect.quote else '')}, nullstr=chr(0), "
+        f"allow_quoted_nulls=false, null_padding=true, columns={columns}, "
+        f"compression={_compression(gzip)}, strict_mode=true, store_rejects=true, max_line_size=4194304)"
+    )
+    present = " + ".join(f"CAST({ident(f)} IS NOT NULL AS INTEGER)" for f in header)
+    relation = f"(SELECT *, CASE WHEN {ident(header[-1])} IS NULL THEN {present} END AS {FOUND} FROM {scan})"
+    markers = ", ".join(literal(n) for n in dialect.null_markers)
+    fields = {f: f"CASE WHEN {ident(f)} IN ({markers}) THEN NULL ELSE {ident(f)} END" for f in header}
+    if not dialect.null_markers:
+        fields = {f: ident(f) for f in header}
+    reason = (
+        f"CASE WHEN {FOUND} IS NOT NULL THEN "
+        f"{literal(f'record: expected {len(header)} fields, found ')} || {FOUND} END"
     )
     return Reader(
         relation,
-        {f: ident(f) for f in header},
+        fields,
         rescan=_without_rejects(relation),
+        passthrough=(FOUND,),
+        record_reason=reason,
         rejects=REJECTS,
         header_lines=1 if dialect.header else 0,
         line_based=True,

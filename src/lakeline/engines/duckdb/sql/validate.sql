@@ -9,6 +9,8 @@
 --   {sources}    each source field renamed "__src__<field>"
 --   {typed}      each contract column cast strictly to its type
 --   {reasons}    one expression per rule: NULL when the rule holds, else why not
+--   {reason_list} the list of a rejected row's reasons (only the record's own, when the
+--                record as a whole is broken: its fields' failures follow from it)
 --   {record}     the original record as JSON text
 --   {fingerprint} a hash of the raw fields, the same as positions.sql computes
 --   {columns}    the contract columns, in order
@@ -30,7 +32,7 @@ SELECT
     {columns},
     {partition} AS dt,
     __ok,
-    CASE WHEN NOT __ok THEN list_filter([{reasons}], lambda r: r IS NOT NULL) END AS __reasons,
+    CASE WHEN NOT __ok THEN {reason_list} END AS __reasons,
     CASE WHEN NOT __ok THEN {record} END AS __record,
     CASE WHEN NOT __ok THEN {fingerprint} END AS __fingerprint
 FROM checked

@@ -126,3 +126,19 @@ class Notifier(Protocol):
     def notify(self, subject: str, message: str) -> None:
         """Send one alert."""
         ...
+
+
+class DeadLetters(Protocol):
+    """Where messages that can never succeed go, with their reason (an SQS DLQ on AWS)."""
+
+    def send(self, body: str, reason: str) -> None:
+        """Dead-letter one message."""
+        ...
+
+
+class Handoff(Protocol):
+    """Hands an object too large for this runtime to a bigger one (a Glue job on AWS)."""
+
+    def start(self, obj: ObjectRef, dataset: str) -> str:
+        """Start processing elsewhere; returns where (e.g. the Glue job run id)."""
+        ...

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from lakeline.adapters.local.ledger import SqliteLedger
 from lakeline.core.ledger import LedgerEntry, Status
@@ -11,17 +15,36 @@ NOW = datetime(2024, 1, 1, tzinfo=UTC)
 OBJ = ObjectRef("lake", "raw/t/a.csv", 10, "e1")
 
 
-def test_only_one_worker_gets_the_lease_until_it_expires(tmp_path: Path) -> None:
-    ledger = SqliteLedger(tmp_path / "state.db")
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Every ledger adapter passes the same tests: they implement one port."""
+    if request.param == "sqlite":
+        yield SqliteLedger(tmp_path / "state.db")
+        return
+    import boto3
+    from moto import mock_aws
 
+    from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
+
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(
+            TableName="ledger",
+            KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "object_id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield DynamoDbLedger("ledger", client)
+
+
+def test_only_one_worker_gets_the_lease_until_it_expires(ledger: Any) -> None:
     assert ledger.acquire(OBJ, "t", "worker-1", NOW, ttl_seconds=60)
     assert not ledger.acquire(OBJ, "t", "worker-2", NOW + timedelta(seconds=30), ttl_seconds=60)
     assert ledger.acquire(OBJ, "t", "worker-2", NOW + timedelta(seconds=61), ttl_seconds=60)  # crashed run
     assert ledger.get(OBJ.object_id).attempts == 2  # type: ignore[union-attr]
 
 
-def test_finish_releases_the_lease_and_keeps_the_accounting(tmp_path: Path) -> None:
-    ledger = SqliteLedger(tmp_path / "state.db")
+def test_finish_releases_the_lease_and_keeps_the_accounting(ledger: Any) -> None:
     ledger.acquire(OBJ, "t", "w", NOW, 60)
     entry = LedgerEntry(
         OBJ.object_id, OBJ.bucket, OBJ.key, "t", OBJ.version, Status.PROCESSED, size=10, rows_in=5,

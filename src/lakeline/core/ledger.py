@@ -14,9 +14,10 @@ class Status(StrEnum):
     PROCESSED = "processed"  # rows kept and/or quarantined, outputs published
     REJECTED = "rejected"  # the whole file was quarantined; the reason is in `error`
     FAILED = "failed"  # processing raised; `error` says why, a retry may redo it
+    HANDED_OFF = "handed_off"  # too large for this runtime: handed to the Glue path; `error` says where
 
 
-FINAL = (Status.PROCESSED, Status.REJECTED)
+FINAL = (Status.PROCESSED, Status.REJECTED, Status.HANDED_OFF)
 
 
 @dataclass

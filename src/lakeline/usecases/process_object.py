@@ -18,7 +18,7 @@ from lakeline.core.outcome import EngineOutput
 from lakeline.core.partitioning import partition_path
 from lakeline.core.registry import ContractRegistry
 from lakeline.errors import LakelineError, LeaseHeldError
-from lakeline.ports import Ledger, Metrics, ObjectStore, Processor
+from lakeline.ports import Handoff, Ledger, Metrics, ObjectStore, Processor
 
 logger = logging.getLogger(__name__)
 LEASE_SECONDS = 900  # longer than the longest processing run; a crashed run's lease expires
@@ -30,6 +30,7 @@ class Outcome(StrEnum):
     PROCESSED = "processed"
     REJECTED = "rejected"
     DUPLICATE = "duplicate"  # this version was already processed: nothing to do
+    HANDED_OFF = "handed_off"  # too large here: handed to the Glue path
     SKIPPED = "skipped"  # no dataset owns the key
 
 
@@ -56,6 +57,8 @@ class ProcessDeps:
     worker_id: str = "local"
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     work_root: Path | None = None
+    max_object_bytes: int | None = None  # larger objects go to `handoff`, when there is one
+    handoff: Handoff | None = None
 
 
 def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
@@ -88,6 +91,12 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
         attempts=(previous.attempts if previous else 0) + 1,
         outputs=list(previous.outputs) if previous else [],  # a failed attempt keeps track of them
     )  # fmt: skip
+    if (
+        deps.handoff is not None
+        and deps.max_object_bytes is not None
+        and current.size > deps.max_object_bytes
+    ):
+        return _hand_off(contract, current, entry, deps)
     try:
         _run(contract, current, entry, previous, deps)
     except Exception as exc:
@@ -99,6 +108,18 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
     _emit(deps.metrics, entry)
     outcome = Outcome.REJECTED if entry.status is Status.REJECTED else Outcome.PROCESSED
     return ProcessResult(outcome, obj.key, contract.name, entry, entry.error or "")
+
+
+def _hand_off(contract: Contract, obj: ObjectRef, entry: LedgerEntry, deps: ProcessDeps) -> ProcessResult:
+    assert deps.handoff is not None
+    where = deps.handoff.start(obj, contract.name)
+    entry.status = Status.HANDED_OFF
+    entry.error = f"{obj.size:,} bytes > {deps.max_object_bytes:,}: handed to {where}"
+    entry.finished_at = deps.clock()
+    deps.ledger.finish(entry)
+    deps.metrics.emit("ObjectsHandedOff", 1, dimensions={"dataset": contract.name})
+    logger.info("s3://%s/%s %s", obj.bucket, obj.key, entry.error)
+    return ProcessResult(Outcome.HANDED_OFF, obj.key, contract.name, entry, entry.error)
 
 
 def _describe(exc: Exception) -> str:

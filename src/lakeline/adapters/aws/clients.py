@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,16 @@ class AwsClients:
     def s3(self) -> S3Client:
         """The S3 client."""
         client: S3Client = self.client("s3")
+        return client
+
+    def dynamodb(self) -> DynamoDBClient:
+        """The DynamoDB client."""
+        client: DynamoDBClient = self.client("dynamodb")
+        return client
+
+    def sqs(self) -> SQSClient:
+        """The SQS client."""
+        client: SQSClient = self.client("sqs")
         return client
 
     def s3_access(self) -> S3Access:

@@ -1,0 +1,29 @@
+"""The dead-letter path: a message that can never succeed goes to the DLQ with its reason."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+
+logger = logging.getLogger(__name__)
+
+
+class SqsDeadLetters:
+    """Sends a failed message's body to the dead-letter queue, with the reason as an attribute."""
+
+    def __init__(self, queue_url: str | None, client: SQSClient | None) -> None:
+        self.queue_url = queue_url
+        self.client = client
+
+    def send(self, body: str, reason: str) -> None:
+        """Dead-letter one message; without a queue, log it (the ledger still has the reason)."""
+        logger.error("dead-lettering a message: %s", reason)
+        if self.queue_url and self.client is not None:
+            self.client.send_message(
+                QueueUrl=self.queue_url,
+                MessageBody=body,
+                MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1000]}},
+            )

@@ -1,0 +1,1 @@
+"""Lambda handlers: Powertools at the edge, one use case inside."""

@@ -1,0 +1,103 @@
+"""The AWS composition root: S3, DynamoDB, SQS, EMF metrics, Glue; settings from the environment."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from lakeline.adapters.aws.clients import AwsClients
+from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
+from lakeline.adapters.aws.emf_metrics import EmfMetrics
+from lakeline.adapters.aws.glue_handoff import GlueHandoff
+from lakeline.adapters.aws.s3_object_store import S3ObjectStore
+from lakeline.adapters.aws.sqs_dead_letters import SqsDeadLetters
+from lakeline.core.registry import ContractRegistry
+from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
+from lakeline.project import Project
+from lakeline.runtime.settings import SettingsError
+from lakeline.usecases.process_object import ProcessDeps
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """What a Lambda function or a job needs to run on AWS, from its environment."""
+
+    lake_bucket: str
+    ledger_table: str
+    project: Project
+    dead_letter_queue_url: str | None = None
+    glue_job_name: str | None = None
+    max_object_bytes: int | None = None
+    memory_limit: str = "512MB"
+    work_dir: Path = Path("/tmp")  # the only writable folder on Lambda
+    endpoint_url: str | None = None
+    region: str | None = None
+    metrics_namespace: str = "lakeline"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> AwsSettings:
+        """Read and check ``LAKELINE_*`` variables.
+
+        Raises:
+            SettingsError: Naming each missing or malformed variable.
+        """
+        env = os.environ if env is None else env
+        missing = [n for n in ("LAKELINE_LAKE_BUCKET", "LAKELINE_LEDGER_TABLE") if not env.get(n)]
+        if missing:
+            raise SettingsError(f"missing environment variable(s): {', '.join(missing)}")
+        size = env.get("LAKELINE_MAX_OBJECT_BYTES")
+        if size is not None and not size.isdigit():
+            raise SettingsError(f"LAKELINE_MAX_OBJECT_BYTES={size!r}: expected a whole number of bytes")
+        return cls(
+            lake_bucket=env["LAKELINE_LAKE_BUCKET"],
+            ledger_table=env["LAKELINE_LEDGER_TABLE"],
+            project=Project(Path(env.get("LAKELINE_PROJECT", env.get("LAMBDA_TASK_ROOT", ".")))),
+            dead_letter_queue_url=env.get("LAKELINE_DLQ_URL") or None,
+            glue_job_name=env.get("LAKELINE_GLUE_JOB") or None,
+            max_object_bytes=int(size) if size else None,
+            memory_limit=env.get("LAKELINE_MEMORY_LIMIT", "512MB"),
+            work_dir=Path(env.get("LAKELINE_WORK_DIR", "/tmp")),
+            endpoint_url=env.get("LAKELINE_AWS_ENDPOINT_URL") or None,
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+            metrics_namespace=env.get("POWERTOOLS_METRICS_NAMESPACE", "lakeline"),
+        )
+
+
+class AwsRuntime:
+    """Every port of the pipeline, wired to its AWS adapter."""
+
+    def __init__(self, settings: AwsSettings, clients: AwsClients | None = None) -> None:
+        self.settings = settings
+        self.clients = clients or AwsClients(region=settings.region, endpoint_url=settings.endpoint_url)
+
+    @cached_property
+    def contracts(self) -> ContractRegistry:
+        """The contracts packaged with the function."""
+        return self.settings.project.contracts()
+
+    @cached_property
+    def deps(self) -> ProcessDeps:
+        """What processing needs, on AWS."""
+        s = self.settings
+        handoff = GlueHandoff(s.glue_job_name, self.clients.client("glue")) if s.glue_job_name else None
+        return ProcessDeps(
+            contracts=self.contracts,
+            store=S3ObjectStore(s.lake_bucket, self.clients.s3(), s.work_dir),
+            ledger=DynamoDbLedger(s.ledger_table, self.clients.dynamodb()),
+            processor=DuckDBProcessor(DuckDBSettings(memory_limit=s.memory_limit)),
+            metrics=EmfMetrics(s.metrics_namespace),
+            worker_id=f"{socket.gethostname()}:{os.getpid()}",
+            work_root=s.work_dir,
+            max_object_bytes=s.max_object_bytes,
+            handoff=handoff,
+        )
+
+    @cached_property
+    def dead_letters(self) -> SqsDeadLetters:
+        """The dead-letter queue."""
+        url = self.settings.dead_letter_queue_url
+        return SqsDeadLetters(url, self.clients.sqs() if url else None)

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum 
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint typecheck unit integration e2e bench clean
+.PHONY: help install demo demo-aws test lint typecheck unit integration e2e bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -22,6 +22,9 @@ install: $(STAMP) ## Create .venv and install lakeline and its dev tools (pinned
 
 demo: $(STAMP) ## Run the whole pipeline locally on generated taxi trips, then query the lake
 	$(BIN)/lakeline demo
+
+demo-aws: $(STAMP) ## Run the AWS path on emulated AWS (moto on 127.0.0.1): S3 -> EventBridge -> SQS -> Lambda
+	$(BIN)/lakeline demo-aws
 
 lint: $(STAMP) ## ruff: lint and formatting
 	$(BIN)/ruff check src tests benchmarks

@@ -274,3 +274,22 @@ def demo(ctx: click.Context, days: int, rows_per_day: int, bad_ratio: float) -> 
     from lakeline.entrypoints.demo import DemoOptions, run_demo
 
     run_demo(_settings(ctx), DemoOptions(days=days, rows_per_day=rows_per_day, bad_ratio=bad_ratio), console)
+
+
+@main.command("demo-aws")
+@click.option("--files", type=click.IntRange(min=1, max=28), default=2, show_default=True)
+@click.option("--rows", type=click.IntRange(min=1), default=10_000, show_default=True)
+@click.pass_context
+@_fail_cleanly
+def demo_aws(ctx: click.Context, files: int, rows: int) -> None:
+    """Run the AWS path on emulated AWS (moto on 127.0.0.1): S3 -> EventBridge -> SQS -> Lambda handler."""
+    try:
+        import moto  # noqa: F401
+    except ImportError:
+        errors.print("error: demo-aws needs moto: pip install 'moto[server]' (make demo-aws installs it)")
+        sys.exit(1)
+    from lakeline.entrypoints.demo_aws import run_aws_demo
+
+    report = run_aws_demo(_settings(ctx).project.root, files=files, rows=rows, console=console)
+    if report.aws_answer != report.local_answer:
+        sys.exit(1)

@@ -103,6 +103,8 @@ def _validate_matcher(matcher: Any, where: str) -> None:
     elif op in ("equals-ignore-case", "wildcard"):
         if not isinstance(arg, str):
             raise InvalidEventPatternError(f"{op} match pattern for {where} must be a string")
+        if op == "wildcard":
+            _validate_wildcard(arg, where)
     elif op == "exists":
         if not isinstance(arg, bool):
             raise InvalidEventPatternError(f"exists match pattern for {where} must be true or false")
@@ -117,6 +119,11 @@ def _validate_matcher(matcher: Any, where: str) -> None:
         _validate_anything_but(arg, where)
     else:
         raise InvalidEventPatternError(f"Unrecognized match type {op} for field {where}")
+
+
+def _validate_wildcard(pattern: str, where: str) -> None:
+    if "**" in pattern.replace("\\*", ""):
+        raise InvalidEventPatternError(f"Consecutive wildcard characters at {where} are not allowed: {pattern!r}")
 
 
 def _validate_numeric(arg: Any, where: str) -> None:
@@ -142,8 +149,12 @@ def _validate_anything_but(arg: Any, where: str) -> None:
         if not values or not all(isinstance(v, str) for v in values):
             raise InvalidEventPatternError(f"anything-but {next(iter(arg))} for {where} takes strings")
     elif isinstance(arg, list):
-        if not arg or not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in arg):
-            raise InvalidEventPatternError(f"anything-but list for {where} takes strings or numbers")
+        strings = all(isinstance(v, str) for v in arg)
+        numbers = all(_is_number(v) for v in arg)
+        if not arg or not (strings or numbers):
+            raise InvalidEventPatternError(
+                f"anything-but list for {where} must hold only strings or only numbers: {json.dumps(arg)}"
+            )
     elif not isinstance(arg, str | int | float) or isinstance(arg, bool):
         raise InvalidEventPatternError(f"Unsupported anything-but value for {where}: {json.dumps(arg)}")
 
@@ -167,7 +178,8 @@ def _match_object(pattern: Mapping[str, Any], event: Any) -> bool:
 def _match_field(matchers: list[Any], value: Any) -> bool:
     for matcher in matchers:
         if isinstance(matcher, dict) and "exists" in matcher:
-            exists = value is not _MISSING and not isinstance(value, dict)
+            # Only leaves exist: an object (or an empty array) is not a value of the field.
+            exists = value is not _MISSING and not isinstance(value, dict) and value != []
             if exists == matcher["exists"]:
                 return True
             continue
@@ -225,7 +237,18 @@ def _compare(value: float, op: str, bound: float) -> bool:
 
 
 def _wildcard(pattern: str) -> re.Pattern[str]:
-    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
+    """``*`` matches any characters; ``\\*`` is a literal asterisk and ``\\\\`` a backslash."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "*\\":
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if char == "*" else re.escape(char))
+        i += 1
+    return re.compile("".join(out), re.DOTALL)
 
 
 def _in_cidr(value: Any, cidr: str) -> bool:

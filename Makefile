@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum 
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-aws test lint typecheck unit integration e2e bench clean
+.PHONY: help install demo demo-aws package test lint typecheck unit integration e2e bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,9 +26,12 @@ demo: $(STAMP) ## Run the whole pipeline locally on generated taxi trips, then q
 demo-aws: $(STAMP) ## Run the AWS path on emulated AWS (moto on 127.0.0.1): S3 -> EventBridge -> SQS -> Lambda
 	$(BIN)/lakeline demo-aws
 
+package: $(STAMP) ## Build the Lambda artifact (Linux arm64, Python 3.12) into build/lambda and print its size
+	$(BIN)/python tools/package_lambda.py
+
 lint: $(STAMP) ## ruff: lint and formatting
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: $(STAMP) ## mypy, strict on src/
 	$(BIN)/mypy src
@@ -49,4 +52,4 @@ bench: $(STAMP) ## Benchmarks: lakeline vs DuckDB COPY vs pandas on 5M rows (see
 	$(BIN)/python benchmarks/bench_processing.py
 
 clean: ## Remove the virtualenv, caches and local state
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench build

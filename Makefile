@@ -48,8 +48,9 @@ integration: $(STAMP) ## Only the integration tier (DuckDB, SQLite, temp dirs)
 e2e: $(STAMP) ## Only the end-to-end tier (the CLI as a user runs it)
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
-bench: $(STAMP) ## Benchmarks: lakeline vs DuckDB COPY vs pandas on 5M rows (see docs/benchmarks.md)
+bench: $(STAMP) ## Benchmarks: processing vs DuckDB COPY vs pandas on 5M rows; handler cold import (docs/benchmarks.md)
 	$(BIN)/python benchmarks/bench_processing.py
+	$(BIN)/python benchmarks/bench_cold_import.py
 
 clean: ## Remove the virtualenv, caches and local state
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench build

@@ -123,7 +123,9 @@ def _validate_matcher(matcher: Any, where: str) -> None:
 
 def _validate_wildcard(pattern: str, where: str) -> None:
     if "**" in pattern.replace("\\*", ""):
-        raise InvalidEventPatternError(f"Consecutive wildcard characters at {where} are not allowed: {pattern!r}")
+        raise InvalidEventPatternError(
+            f"Consecutive wildcard characters at {where} are not allowed: {pattern!r}"
+        )
 
 
 def _validate_numeric(arg: Any, where: str) -> None:
@@ -237,7 +239,7 @@ def _compare(value: float, op: str, bound: float) -> bool:
 
 
 def _wildcard(pattern: str) -> re.Pattern[str]:
-    """``*`` matches any characters; ``\\*`` is a literal asterisk and ``\\\\`` a backslash."""
+    r"""``*`` matches any characters; ``\*`` is a literal asterisk and ``\\`` a backslash."""
     out: list[str] = []
     i = 0
     while i < len(pattern):

@@ -12,6 +12,7 @@ from pathlib import Path
 from lakeline.adapters.aws.clients import AwsClients
 from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
 from lakeline.adapters.aws.emf_metrics import EmfMetrics
+from lakeline.adapters.aws.eventbridge_publisher import EventBridgePublisher
 from lakeline.adapters.aws.glue_handoff import GlueHandoff
 from lakeline.adapters.aws.s3_object_store import S3ObjectStore
 from lakeline.adapters.aws.sqs_dead_letters import SqsDeadLetters
@@ -37,6 +38,7 @@ class AwsSettings:
     endpoint_url: str | None = None
     region: str | None = None
     metrics_namespace: str = "lakeline"
+    event_bus: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AwsSettings:
@@ -64,6 +66,7 @@ class AwsSettings:
             endpoint_url=env.get("LAKELINE_AWS_ENDPOINT_URL") or None,
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
             metrics_namespace=env.get("POWERTOOLS_METRICS_NAMESPACE", "lakeline"),
+            event_bus=env.get("LAKELINE_EVENT_BUS") or None,
         )
 
 
@@ -94,6 +97,7 @@ class AwsRuntime:
             work_root=s.work_dir,
             max_object_bytes=s.max_object_bytes,
             handoff=handoff,
+            events=EventBridgePublisher(s.event_bus, self.clients.client("events")) if s.event_bus else None,
         )
 
     @cached_property

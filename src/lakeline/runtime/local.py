@@ -87,6 +87,7 @@ class LocalRuntime:
             metrics=self.metrics,
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
             work_root=self.work_dir,
+            events=self.bus,
         )
 
     @cached_property

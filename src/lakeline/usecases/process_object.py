@@ -18,7 +18,8 @@ from lakeline.core.outcome import EngineOutput
 from lakeline.core.partitioning import partition_path
 from lakeline.core.registry import ContractRegistry
 from lakeline.errors import LakelineError, LeaseHeldError
-from lakeline.ports import Handoff, Ledger, Metrics, ObjectStore, Processor
+from lakeline.events.lakeline_events import partition_updated
+from lakeline.ports import EventBus, Handoff, Ledger, Metrics, ObjectStore, Processor
 
 logger = logging.getLogger(__name__)
 LEASE_SECONDS = 900  # longer than the longest processing run; a crashed run's lease expires
@@ -59,6 +60,7 @@ class ProcessDeps:
     work_root: Path | None = None
     max_object_bytes: int | None = None  # larger objects go to `handoff`, when there is one
     handoff: Handoff | None = None
+    events: EventBus | None = None  # where "Partition Updated" goes
 
 
 def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
@@ -106,6 +108,8 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
         raise
     deps.ledger.finish(entry)
     _emit(deps.metrics, entry)
+    if deps.events is not None and entry.partitions:
+        deps.events.put_events([partition_updated(entry)])
     outcome = Outcome.REJECTED if entry.status is Status.REJECTED else Outcome.PROCESSED
     return ProcessResult(outcome, obj.key, contract.name, entry, entry.error or "")
 

@@ -1,0 +1,71 @@
+"""AWS adapters on moto (in-process): EventBridge publisher, SNS notifier, S3 store errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from lakeline.adapters.aws.eventbridge_publisher import EventBridgePublisher
+from lakeline.adapters.aws.sns_notifier import SnsNotifier
+from lakeline.core.ledger import LedgerEntry, Status
+from lakeline.events import matches
+from lakeline.events.lakeline_events import partition_updated
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+def queue_receiving(sqs: Any, name: str) -> tuple[str, str]:
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return url, arn
+
+
+def test_partition_updated_reaches_a_rule_on_the_bus(aws: None) -> None:
+    events, sqs = (
+        boto3.client("events", region_name="us-east-1"),
+        boto3.client("sqs", region_name="us-east-1"),
+    )
+    events.create_event_bus(Name="lakeline")
+    url, arn = queue_receiving(sqs, "builds")
+    pattern = {
+        "source": ["lakeline"],
+        "detail-type": ["Partition Updated"],
+        "detail": {"dataset": ["taxi_trips"]},
+    }
+    events.put_rule(Name="build", EventBusName="lakeline", EventPattern=json.dumps(pattern))
+    events.put_targets(Rule="build", EventBusName="lakeline", Targets=[{"Id": "q", "Arn": arn}])
+    entry = LedgerEntry(
+        "lake/raw/taxi_trips/a.csv", "lake", "raw/taxi_trips/a.csv", "taxi_trips", "e1", Status.PROCESSED,
+        rows_kept=9, partitions=["2024-01-01", "2024-01-02"],
+    )  # fmt: skip
+    event = partition_updated(entry)
+    assert matches(pattern, event)  # the same pattern, locally
+
+    EventBridgePublisher("lakeline", events).put_events([event])
+
+    (message,) = sqs.receive_message(QueueUrl=url)["Messages"]
+    delivered = json.loads(message["Body"])
+    assert delivered["detail-type"] == "Partition Updated"
+    assert delivered["detail"]["partitions"] == ["2024-01-01", "2024-01-02"]
+
+
+def test_sns_alerts_are_published_with_a_bounded_subject(aws: None) -> None:
+    sns, sqs = boto3.client("sns", region_name="us-east-1"), boto3.client("sqs", region_name="us-east-1")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    url, arn = queue_receiving(sqs, "inbox")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+
+    SnsNotifier(topic, sns).notify("x" * 300, "taxi_trips: 12% of rows quarantined")
+
+    body = json.loads(sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"])
+    assert body["Subject"] == "x" * 100
+    assert body["Message"] == "taxi_trips: 12% of rows quarantined"

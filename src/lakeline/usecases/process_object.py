@@ -93,13 +93,9 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
         attempts=(previous.attempts if previous else 0) + 1,
         outputs=list(previous.outputs) if previous else [],  # a failed attempt keeps track of them
     )  # fmt: skip
-    if (
-        deps.handoff is not None
-        and deps.max_object_bytes is not None
-        and current.size > deps.max_object_bytes
-    ):
-        return _hand_off(contract, current, entry, deps)
     try:
+        if _too_large(current, deps):
+            return _hand_off(contract, current, entry, deps)
         _run(contract, current, entry, previous, deps)
     except Exception as exc:
         entry.status, entry.error, entry.finished_at = Status.FAILED, _describe(exc), deps.clock()
@@ -112,6 +108,11 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
         deps.events.put_events([partition_updated(entry)])
     outcome = Outcome.REJECTED if entry.status is Status.REJECTED else Outcome.PROCESSED
     return ProcessResult(outcome, obj.key, contract.name, entry, entry.error or "")
+
+
+def _too_large(obj: ObjectRef, deps: ProcessDeps) -> bool:
+    """Whether the object goes to the bigger runtime instead (only where there is one)."""
+    return deps.handoff is not None and deps.max_object_bytes is not None and obj.size > deps.max_object_bytes
 
 
 def _hand_off(contract: Contract, obj: ObjectRef, entry: LedgerEntry, deps: ProcessDeps) -> ProcessResult:

@@ -69,3 +69,33 @@ def test_sns_alerts_are_published_with_a_bounded_subject(aws: None) -> None:
     body = json.loads(sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"])
     assert body["Subject"] == "x" * 100
     assert body["Message"] == "taxi_trips: 12% of rows quarantined"
+
+
+def test_each_zone_can_live_in_its_own_bucket(aws: None, tmp_path: Any) -> None:
+    from lakeline.adapters.aws.s3_object_store import S3ObjectStore
+    from lakeline.runtime.aws import AwsSettings
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    for name in ("raw-bucket", "curated-bucket"):
+        s3.create_bucket(Bucket=name)
+    env = {
+        "LAKELINE_LAKE_BUCKET": "raw-bucket",
+        "LAKELINE_LEDGER_TABLE": "t",
+        "LAKELINE_CURATED_BUCKET": "curated-bucket",
+    }
+    settings = AwsSettings.from_env(env)
+    store = S3ObjectStore(settings.lake_bucket, s3, tmp_path, dict(settings.zone_buckets))
+    (tmp_path / "f").write_text("x")
+
+    raw = store.put_file("raw/ds/a.csv", tmp_path / "f")
+    curated = store.put_file("curated/ds/dt=2024-01-01/a.parquet", tmp_path / "f")
+    quarantined = store.put_file("quarantine/ds/dt=2024-01-01/a.parquet", tmp_path / "f")
+
+    assert (raw.bucket, curated.bucket, quarantined.bucket) == (
+        "raw-bucket",
+        "curated-bucket",
+        "curated-bucket",
+    )
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="raw-bucket")["Contents"]] == ["raw/ds/a.csv"]
+    assert store.uri("curated/ds/") == "s3://curated-bucket/curated/ds/"
+    assert [o.key for o in store.list("quarantine/")] == ["quarantine/ds/dt=2024-01-01/a.parquet"]

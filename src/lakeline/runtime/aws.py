@@ -22,6 +22,13 @@ from lakeline.project import Project
 from lakeline.runtime.settings import SettingsError
 from lakeline.usecases.process_object import ProcessDeps
 
+# The deployed stack keeps raw data in LAKELINE_LAKE_BUCKET and the other zones in their own buckets.
+ZONE_BUCKET_VARIABLES = {
+    "curated": "LAKELINE_CURATED_BUCKET",
+    "quarantine": "LAKELINE_CURATED_BUCKET",
+    "analytics": "LAKELINE_ANALYTICS_BUCKET",
+}
+
 
 @dataclass(frozen=True)
 class AwsSettings:
@@ -39,6 +46,7 @@ class AwsSettings:
     region: str | None = None
     metrics_namespace: str = "lakeline"
     event_bus: str | None = None
+    zone_buckets: tuple[tuple[str, str], ...] = ()  # zone -> bucket, where zones have their own
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AwsSettings:
@@ -67,6 +75,9 @@ class AwsSettings:
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
             metrics_namespace=env.get("POWERTOOLS_METRICS_NAMESPACE", "lakeline"),
             event_bus=env.get("LAKELINE_EVENT_BUS") or None,
+            zone_buckets=tuple(
+                (zone, env[variable]) for zone, variable in ZONE_BUCKET_VARIABLES.items() if env.get(variable)
+            ),
         )
 
 
@@ -89,7 +100,7 @@ class AwsRuntime:
         handoff = GlueHandoff(s.glue_job_name, self.clients.client("glue")) if s.glue_job_name else None
         return ProcessDeps(
             contracts=self.contracts,
-            store=S3ObjectStore(s.lake_bucket, self.clients.s3(), s.work_dir),
+            store=S3ObjectStore(s.lake_bucket, self.clients.s3(), s.work_dir, dict(s.zone_buckets)),
             ledger=DynamoDbLedger(s.ledger_table, self.clients.dynamodb()),
             processor=DuckDBProcessor(DuckDBSettings(memory_limit=s.memory_limit)),
             metrics=EmfMetrics(s.metrics_namespace),

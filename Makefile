@@ -4,9 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-aws package test lint typecheck unit integration e2e bench clean
+.PHONY: help install demo demo-aws package synth cfn infra test lint typecheck unit integration e2e bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,9 +31,18 @@ demo-aws: $(STAMP) ## Run the AWS path on emulated AWS (moto on 127.0.0.1): S3 -
 package: $(STAMP) ## Build the Lambda artifact (Linux arm64, Python 3.12) into build/lambda and print its size
 	$(BIN)/python tools/package_lambda.py
 
+synth: package ## Synthesize the CDK app (dev and prod) offline into cdk.out, with cdk-nag
+	cd infrastructure && ../$(BIN)/python app.py
+
+cfn: $(STAMP) ## Regenerate infrastructure/cloudformation.yaml and parameters.json (plain CloudFormation)
+	$(BIN)/python infrastructure/export.py
+
+infra: $(STAMP) ## Only the infra tier (CDK synth and assertions)
+	$(BIN)/pytest -m infra $(PYTEST_ARGS)
+
 lint: $(STAMP) ## ruff: lint and formatting
-	$(BIN)/ruff check src tests benchmarks tools
-	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/ruff check src tests benchmarks tools infrastructure
+	$(BIN)/ruff format --check src tests benchmarks tools infrastructure
 
 typecheck: $(STAMP) ## mypy, strict on src/
 	$(BIN)/mypy src

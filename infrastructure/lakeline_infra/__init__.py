@@ -1,0 +1,1 @@
+"""The lakeline platform as CDK constructs: one per capability, composed by one stack per environment."""

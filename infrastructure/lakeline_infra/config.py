@@ -1,0 +1,76 @@
+"""Typed per-environment settings of the platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import aws_cdk as cdk
+
+
+@dataclass(frozen=True)
+class EnvConfig:
+    """Everything that differs between environments."""
+
+    name: Literal["dev", "prod"]
+    owner: str
+    removal_policy: cdk.RemovalPolicy
+    log_retention_days: int
+    raw_archive_class: Literal["INTELLIGENT_TIERING", "GLACIER"]
+    raw_archive_after_days: int
+    athena_results_expire_days: int
+    alarm_email: str | None
+    monthly_budget_usd: int
+    lambda_memory_mb: int
+    lambda_timeout_minutes: int
+    lambda_reserved_concurrency: int
+    max_lambda_object_bytes: int
+    glue_workers: int
+    glue_flex: bool
+    athena_bytes_cutoff: int
+    schema_policy_override: Literal["strict", "additive"] | None = None
+
+    @property
+    def project(self) -> str:
+        """The name prefix of the environment's resources."""
+        return f"lakeline-{self.name}"
+
+
+ENVIRONMENTS: dict[str, EnvConfig] = {
+    "dev": EnvConfig(
+        name="dev",
+        owner="data-platform",
+        removal_policy=cdk.RemovalPolicy.DESTROY,
+        log_retention_days=14,
+        raw_archive_class="INTELLIGENT_TIERING",
+        raw_archive_after_days=0,
+        athena_results_expire_days=7,
+        alarm_email=None,
+        monthly_budget_usd=50,
+        lambda_memory_mb=1769,  # one full vCPU
+        lambda_timeout_minutes=5,
+        lambda_reserved_concurrency=5,
+        max_lambda_object_bytes=1 * 1024**3,
+        glue_workers=2,
+        glue_flex=True,
+        athena_bytes_cutoff=1 * 1024**3,
+    ),
+    "prod": EnvConfig(
+        name="prod",
+        owner="data-platform",
+        removal_policy=cdk.RemovalPolicy.RETAIN,
+        log_retention_days=90,
+        raw_archive_class="GLACIER",
+        raw_archive_after_days=90,
+        athena_results_expire_days=30,
+        alarm_email="data-platform-alerts@example.com",
+        monthly_budget_usd=500,
+        lambda_memory_mb=3008,
+        lambda_timeout_minutes=10,
+        lambda_reserved_concurrency=50,
+        max_lambda_object_bytes=2 * 1024**3,
+        glue_workers=10,
+        glue_flex=False,
+        athena_bytes_cutoff=100 * 1024**3,
+    ),
+}

@@ -1,0 +1,56 @@
+"""One stack per environment: it only composes the capability constructs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from lakeline.core.registry import ContractRegistry
+from lakeline_infra.catalog import Catalog
+from lakeline_infra.config import EnvConfig
+from lakeline_infra.cost import Cost, tag_everything
+from lakeline_infra.ingestion import Ingestion
+from lakeline_infra.ledger import Ledger
+from lakeline_infra.monitoring import Monitoring
+from lakeline_infra.nag import acknowledge
+from lakeline_infra.query import Query
+from lakeline_infra.storage import Storage
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class LakelineStack(cdk.Stack):
+    """The whole platform of one environment."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: EnvConfig,
+        lambda_code: Path | None,
+        project: Path = REPO,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, description=f"lakeline data lake ({config.name})", **kwargs)  # type: ignore[arg-type]
+        contracts = ContractRegistry.from_directory(project / "datasets")
+        storage = Storage(self, "Storage", config=config)
+        ledger = Ledger(self, "Ledger", config=config, key=storage.key)
+        ingestion = Ingestion(
+            self, "Ingestion", config=config, storage=storage, ledger=ledger.table, code=lambda_code
+        )
+        catalog = Catalog(self, "Catalog", config=config, contracts=contracts, lake=storage.curated)
+        Query(
+            self, "Query", config=config, results=storage.athena_results, key=storage.key,
+            database=catalog.database_name, queries_dir=project / "sql" / "queries",
+        )  # fmt: skip
+        monitoring = Monitoring(
+            self, "Monitoring", config=config, key=storage.key, function=ingestion.function,
+            dead_letters=ingestion.dead_letters,
+        )  # fmt: skip
+        Cost(self, "Cost", config=config, topic=monitoring.topic)
+        tag_everything(self, config)
+        acknowledge(self, prefix_grants=ingestion.prefix_grants)
+        self.storage, self.ledger, self.ingestion, self.catalog = storage, ledger.table, ingestion, catalog

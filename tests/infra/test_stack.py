@@ -1,0 +1,262 @@
+"""The CDK app: synthesized offline, checked with cdk-nag, asserted by properties (never logical IDs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+sys.path.insert(0, str(REPO / "infrastructure"))
+
+import app as cdk_app  # noqa: E402
+from aws_cdk import assertions  # noqa: E402
+from lakeline_infra.config import ENVIRONMENTS  # noqa: E402
+
+from lakeline.core.registry import ContractRegistry  # noqa: E402
+from lakeline.events.rules import raw_object_created  # noqa: E402
+
+Match = assertions.Match
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, assertions.Template]:
+    code = tmp_path_factory.mktemp("code")
+    (code / "stub.py").write_text("# the Lambda artifact is built by make package\n")
+    app = cdk_app.build(outdir=str(tmp_path_factory.mktemp("cdk.out")), lambda_code=code)
+    app.synth()  # runs cdk-nag: an unacknowledged finding raises here
+    return {
+        name: assertions.Template.from_stack(app.node.find_child(f"lakeline-{name}"))  # type: ignore[arg-type]
+        for name in ENVIRONMENTS
+    }
+
+
+@pytest.fixture(scope="module")
+def dev(templates: dict[str, assertions.Template]) -> assertions.Template:
+    return templates["dev"]
+
+
+def resources(template: assertions.Template, kind: str) -> dict[str, Any]:
+    found: dict[str, Any] = template.find_resources(kind)
+    return found
+
+
+def test_every_bucket_is_encrypted_private_tls_only_and_aborts_uploads(dev: assertions.Template) -> None:
+    buckets = resources(dev, "AWS::S3::Bucket")
+    assert len(buckets) == 6
+    for bucket in buckets.values():
+        props = bucket["Properties"]
+        assert props["PublicAccessBlockConfiguration"] == dict.fromkeys(
+            ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True
+        )
+        assert "BucketEncryption" in props
+        rules = props["LifecycleConfiguration"]["Rules"]
+        assert any(r.get("AbortIncompleteMultipartUpload") for r in rules)
+    encryption = [
+        b["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0] for b in buckets.values()
+    ]
+    kms_rules = [r for r in encryption if r["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"]
+    assert len(kms_rules) == 5  # all but the access-log bucket, which S3 cannot log to with KMS
+    assert all(r["BucketKeyEnabled"] for r in kms_rules)
+    for policy in resources(dev, "AWS::S3::BucketPolicy").values():
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        assert any(
+            s["Effect"] == "Deny"
+            and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+            for s in statements
+        )
+
+
+def test_raw_is_versioned_and_sends_events_natively(dev: assertions.Template) -> None:
+    dev.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}},
+        },
+    )
+    assert not resources(dev, "Custom::S3BucketNotifications")
+
+
+def test_the_rule_is_the_one_lakeline_events_defines(dev: assertions.Template) -> None:
+    (rule,) = resources(dev, "AWS::Events::Rule").values()
+    pattern = rule["Properties"]["EventPattern"]
+    expected = raw_object_created("BUCKET").pattern
+    assert pattern["source"] == expected["source"]
+    assert pattern["detail-type"] == expected["detail-type"]
+    assert pattern["detail"]["object"] == expected["detail"]["object"]
+    assert "Ref" in json.dumps(pattern["detail"]["bucket"]["name"])  # the raw bucket, by reference
+
+
+def test_queue_has_kms_a_dlq_and_six_times_the_function_timeout(dev: assertions.Template) -> None:
+    (function,) = resources(dev, "AWS::Lambda::Function").values()
+    timeout = function["Properties"]["Timeout"]
+    queues = resources(dev, "AWS::SQS::Queue").values()
+    main = next(q for q in queues if "RedrivePolicy" in q["Properties"])
+    assert main["Properties"]["VisibilityTimeout"] >= 6 * timeout
+    assert main["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 5
+    assert all("KmsMasterKeyId" in q["Properties"] for q in queues)
+    (policy,) = [p for p in resources(dev, "AWS::SQS::QueuePolicy").values() if "Rule" in json.dumps(p)]
+    assert "aws:SourceArn" in json.dumps(policy)  # only the rule may send
+
+
+def test_function_is_arm64_python312_with_reserved_concurrency(dev: assertions.Template) -> None:
+    dev.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Architectures": ["arm64"],
+            "Runtime": "python3.12",
+            "Handler": "lakeline.entrypoints.aws_lambda.process_object.handler",
+            "ReservedConcurrentExecutions": ENVIRONMENTS["dev"].lambda_reserved_concurrency,
+            "TracingConfig": {"Mode": "Active"},
+            "Environment": {"Variables": Match.object_like({"LAKELINE_LEDGER_TABLE": Match.any_value()})},
+        },
+    )
+    dev.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping", {"FunctionResponseTypes": ["ReportBatchItemFailures"]}
+    )
+    dev.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 14})
+
+
+def test_ledger_is_on_demand_with_pitr_kms_and_ttl(dev: assertions.Template) -> None:
+    dev.has_resource_properties(
+        "AWS::DynamoDB::Table",
+        {
+            "BillingMode": "PAY_PER_REQUEST",
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "SSESpecification": Match.object_like({"SSEEnabled": True}),
+            "TimeToLiveSpecification": {"AttributeName": "expires_at", "Enabled": True},
+            "KeySchema": [{"AttributeName": "object_id", "KeyType": "HASH"}],
+        },
+    )
+
+
+def test_glue_tables_come_from_the_contracts(dev: assertions.Template) -> None:
+    contracts = ContractRegistry.from_directory(REPO / "datasets")
+    tables = {
+        t["Properties"]["TableInput"]["Name"]: t["Properties"]["TableInput"]
+        for t in resources(dev, "AWS::Glue::Table").values()
+    }
+    assert set(tables) == {n for c in contracts for n in (c.name, f"{c.name}_quarantine")}
+    for contract in contracts:
+        table = tables[contract.name]
+        columns = [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]]
+        assert columns == [(c.name, c.type) for c in contract.columns]
+        assert table["PartitionKeys"] == [{"Name": "dt", "Type": "string"}]
+        assert table["Parameters"]["projection.enabled"] == "true"
+        assert table["Parameters"]["projection.dt.format"] == "yyyy-MM-dd"
+
+
+def test_athena_workgroup_is_enforced_encrypted_and_capped(dev: assertions.Template) -> None:
+    dev.has_resource_properties(
+        "AWS::Athena::WorkGroup",
+        {
+            "WorkGroupConfiguration": Match.object_like(
+                {
+                    "EnforceWorkGroupConfiguration": True,
+                    "BytesScannedCutoffPerQuery": ENVIRONMENTS["dev"].athena_bytes_cutoff,
+                    "ResultConfiguration": Match.object_like(
+                        {"EncryptionConfiguration": Match.object_like({"EncryptionOption": "SSE_KMS"})}
+                    ),
+                }
+            )
+        },
+    )
+    assert len(resources(dev, "AWS::Athena::NamedQuery")) == len(
+        list((REPO / "sql" / "queries").glob("*.sql"))
+    )
+
+
+def test_alarms_notify_the_encrypted_topic_and_a_budget_exists(dev: assertions.Template) -> None:
+    dev.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
+    alarms = resources(dev, "AWS::CloudWatch::Alarm")
+    assert len(alarms) >= 3 and all(a["Properties"]["AlarmActions"] for a in alarms.values())
+    dev.has_resource_properties(
+        "AWS::Budgets::Budget", {"Budget": Match.object_like({"BudgetLimit": {"Amount": 50, "Unit": "USD"}})}
+    )
+
+
+def test_everything_taggable_carries_the_cost_tags(dev: assertions.Template) -> None:
+    for kind in (
+        "AWS::S3::Bucket",
+        "AWS::SQS::Queue",
+        "AWS::Lambda::Function",
+        "AWS::DynamoDB::Table",
+        "AWS::KMS::Key",
+    ):
+        for resource in resources(dev, kind).values():
+            tags = {t["Key"]: t["Value"] for t in resource["Properties"]["Tags"]}
+            assert tags["project"] == "lakeline-dev" and tags["environment"] == "dev" and "owner" in tags, (
+                kind
+            )
+
+
+def _role_statements(template: assertions.Template) -> list[dict[str, Any]]:
+    (policy,) = resources(template, "AWS::IAM::Policy").values()
+    statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    actions = statement["Action"]
+    return actions if isinstance(actions, list) else [actions]
+
+
+def test_least_privilege_for_the_process_role(dev: assertions.Template) -> None:
+    statements = _role_statements(dev)
+    assert not resources(dev, "AWS::IAM::ManagedPolicy")
+    (role,) = resources(dev, "AWS::IAM::Role").values()
+    assert "ManagedPolicyArns" not in role["Properties"]
+    for statement in statements:
+        assert all(a != "*" and not a.endswith(":*") for a in _actions(statement)), statement
+    writes = [s for s in statements if any(a.startswith(("s3:Put", "s3:Delete")) for a in _actions(s))]
+    raw_or_analytics = ("StorageRaw", "StorageAnalytics")
+    for statement in writes:  # the process role cannot write raw or touch analytics
+        assert not any(name in json.dumps(statement["Resource"]) for name in raw_or_analytics), statement
+        assert all(
+            p in json.dumps(statement["Resource"]) for p in ("/curated/*",)
+        ) or "/quarantine/*" in json.dumps(statement["Resource"])
+    assert not any("StorageAnalytics" in json.dumps(s["Resource"]) for s in statements)
+    reads_raw = [s for s in statements if "StorageRaw" in json.dumps(s["Resource"])]
+    assert reads_raw and all(
+        not a.startswith(("s3:Put", "s3:Delete")) for s in reads_raw for a in _actions(s)
+    )
+
+
+def test_prod_keeps_data_and_archives_raw_to_glacier(templates: dict[str, assertions.Template]) -> None:
+    prod = templates["prod"]
+    for bucket in resources(prod, "AWS::S3::Bucket").values():
+        assert bucket["DeletionPolicy"] == "Retain"
+    prod.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "LifecycleConfiguration": {
+                "Rules": Match.array_with(
+                    [
+                        Match.object_like(
+                            {"Transitions": [{"StorageClass": "GLACIER", "TransitionInDays": 90}]}
+                        )
+                    ]
+                )
+            }
+        },
+    )
+    for bucket in resources(templates["dev"], "AWS::S3::Bucket").values():
+        assert bucket["DeletionPolicy"] == "Delete"
+
+
+def test_the_plain_cloudformation_template_is_in_sync_with_the_cdk_app() -> None:
+    import export
+
+    text, parameters = export.render(export.synthesize())
+
+    assert (REPO / "infrastructure" / "cloudformation.yaml").read_text() == text, "run `make cfn`"
+    assert (REPO / "infrastructure" / "parameters.json").read_text() == parameters, "run `make cfn`"
+    template = export.yaml.safe_load(text)
+    assert "BootstrapVersion" not in template.get("Parameters", {})  # deployable without `cdk bootstrap`
+    assert len(template["Parameters"]) == 2  # the Lambda artifact's bucket and key

@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-aws package synth cfn infra test lint typecheck unit integration e2e bench clean
+.PHONY: help install demo demo-aws package synth cfn infra iac-lint test lint typecheck unit integration e2e bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -18,6 +18,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+IAC_VENV  := .venv-iac
+IAC_STAMP := $(IAC_VENV)/.installed-$(shell cat requirements/iac-lint.txt | cksum | cut -d' ' -f1)
+
+$(IAC_STAMP): requirements/iac-lint.txt
+	$(PYTHON) -m venv $(IAC_VENV)
+	$(IAC_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(IAC_VENV)/bin/python -m pip install --quiet -r requirements/iac-lint.txt
+	rm -f $(IAC_VENV)/.installed-*
 	touch $@
 
 install: $(STAMP) ## Create .venv and install lakeline and its dev tools (pinned by constraints.txt)
@@ -47,7 +57,12 @@ lint: $(STAMP) ## ruff: lint and formatting
 typecheck: $(STAMP) ## mypy, strict on src/
 	$(BIN)/mypy src
 
-test: lint typecheck ## Lint, type-check and run the whole test suite
+iac-lint: $(IAC_STAMP) ## cfn-lint (no errors) and checkov (no failed checks but reasoned skips) on the template
+	$(IAC_VENV)/bin/cfn-lint --non-zero-exit-code error infrastructure/cloudformation.yaml
+	$(IAC_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation \
+		-f infrastructure/cloudformation.yaml
+
+test: lint typecheck iac-lint ## Lint, type-check, lint the templates and run the whole test suite
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 unit: $(STAMP) ## Only the unit tier (no I/O beyond temp files, fast)
@@ -64,4 +79,4 @@ bench: $(STAMP) ## Benchmarks: processing vs DuckDB COPY vs pandas on 5M rows; h
 	$(BIN)/python benchmarks/bench_cold_import.py
 
 clean: ## Remove the virtualenv, caches and local state
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench build
+	rm -rf $(VENV) $(IAC_VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench build

@@ -73,6 +73,7 @@ class Ingestion(Construct):
             self,
             "Logs",
             retention=_retention(config.log_retention_days),
+            encryption_key=storage.key,
             removal_policy=config.removal_policy,
         )
         role = iam.Role(
@@ -94,6 +95,7 @@ class Ingestion(Construct):
             role=role,
             log_group=log_group,
             tracing=lambda_.Tracing.ACTIVE,
+            environment_encryption=storage.key,
             environment={
                 "LAKELINE_LAKE_BUCKET": storage.raw.bucket_name,
                 "LAKELINE_CURATED_BUCKET": storage.curated.bucket_name,

@@ -14,7 +14,7 @@ from lakeline_infra.cost import Cost, tag_everything
 from lakeline_infra.ingestion import Ingestion
 from lakeline_infra.ledger import Ledger
 from lakeline_infra.monitoring import Monitoring
-from lakeline_infra.nag import acknowledge
+from lakeline_infra.nag import acknowledge, add_checkov_skips
 from lakeline_infra.query import Query
 from lakeline_infra.storage import Storage
 
@@ -53,4 +53,5 @@ class LakelineStack(cdk.Stack):
         Cost(self, "Cost", config=config, topic=monitoring.topic)
         tag_everything(self, config)
         acknowledge(self, prefix_grants=ingestion.prefix_grants)
+        add_checkov_skips(self)
         self.storage, self.ledger, self.ingestion, self.catalog = storage, ledger.table, ingestion, catalog

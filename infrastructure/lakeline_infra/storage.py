@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -27,9 +28,29 @@ class Storage(Construct):
         self.key = kms.Key(
             self,
             "Key",
-            description=f"{config.project}: data at rest in the lake, queues, ledger and topics",
+            description=f"{config.project}: data at rest in the lake, queues, ledger, topics and logs",
             enable_key_rotation=True,
             removal_policy=config.removal_policy,
+        )
+        stack = cdk.Stack.of(self)
+        # CloudWatch Logs encrypts the function's log group with this key, for this account's groups only.
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "kms:Encrypt*",
+                    "kms:Decrypt*",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ],
+                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                resources=["*"],  # in a key policy, "*" means this key
+                conditions={
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{stack.region}:{stack.account}:*"
+                    }
+                },
+            )
         )
         # Server access logs cannot be delivered to a KMS-encrypted bucket: S3-managed keys here.
         self.access_logs = s3.Bucket(
@@ -85,7 +106,7 @@ class Storage(Construct):
                 )
             ],
         )
-        self.artifacts = self._bucket("Artifacts", config)
+        self.artifacts = self._bucket("Artifacts", config, versioned=True)
 
     def _bucket(
         self,

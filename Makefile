@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-aws package synth cfn infra iac-lint test lint typecheck unit integration e2e bench clean
+.PHONY: help install demo demo-aws package synth deploy cfn infra iac-lint test lint typecheck unit integration e2e bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ package: $(STAMP) ## Build the Lambda artifact (Linux arm64, Python 3.12) into b
 
 synth: package ## Synthesize the CDK app (dev and prod) offline into cdk.out, with cdk-nag
 	cd infrastructure && ../$(BIN)/python app.py
+
+ENV ?= dev
+deploy: package ## Deploy ENV=dev|prod with the pinned CDK CLI (needs AWS credentials and `cdk bootstrap`)
+	cd infrastructure && npm ci --silent --no-audit --no-fund && npx cdk deploy lakeline-$(ENV)
 
 cfn: $(STAMP) ## Regenerate infrastructure/cloudformation.yaml and parameters.json (plain CloudFormation)
 	$(BIN)/python infrastructure/export.py

@@ -100,3 +100,24 @@ def test_partitions_are_pruned_when_dt_is_filtered(loaded: LocalRuntime) -> None
 def test_sql_errors_are_clear(loaded: LocalRuntime, sql: str, message: str) -> None:
     with pytest.raises(QueryError, match=re.escape(message)):
         rows(loaded, sql)
+
+
+def test_committed_ddl_matches_the_contracts() -> None:
+    from lakeline.athena.ddl import ddl_files
+    from lakeline.core.tables import lake_tables
+
+    files = ddl_files(lake_tables(ContractRegistry.from_directory(REPO / "datasets")))
+
+    committed = {p.name: p.read_text() for p in (REPO / "sql" / "ddl").glob("*.sql")}
+    assert committed == files, "run `lakeline ddl`"
+
+
+def test_ddl_is_hive_syntax_with_projection_that_athena_parses() -> None:
+    import sqlglot
+    from sqlglot import exp
+
+    for path in (REPO / "sql" / "ddl").glob("*.sql"):
+        (statement,) = sqlglot.parse(path.read_text(), read="athena")
+        assert isinstance(statement, exp.Create), path.name
+        text = path.read_text()
+        assert "CREATE EXTERNAL TABLE IF NOT EXISTS `" in text and "'projection.enabled'='true'" in text

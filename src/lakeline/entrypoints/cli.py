@@ -229,6 +229,39 @@ def query(ctx: click.Context, sql: str | None, sql_file: Path | None, fmt: str) 
 
 
 @main.command()
+@click.option(
+    "--bucket", default=None, help="The curated bucket to put in LOCATION (default: a placeholder)."
+)
+@click.option("--check", is_flag=True, help="Only check that sql/ddl/ matches the contracts; exit 1 if not.")
+@click.pass_context
+@_fail_cleanly
+def ddl(ctx: click.Context, bucket: str | None, check: bool) -> None:
+    """Write the Athena DDL (Hive syntax) of every lake table into sql/ddl/, from the contracts."""
+    from lakeline.athena.ddl import BUCKET_PLACEHOLDER, ddl_files
+    from lakeline.core.tables import lake_tables
+
+    settings = _settings(ctx)
+    out = settings.project.root / "sql" / "ddl"
+    files = ddl_files(lake_tables(settings.project.contracts()), bucket or BUCKET_PLACEHOLDER)
+    stale = sorted(
+        name for name, text in files.items() if not (out / name).is_file() or (out / name).read_text() != text
+    )
+    extra = sorted(p.name for p in out.glob("*.sql") if p.name not in files) if out.is_dir() else []
+    if check:
+        if stale or extra:
+            errors.print(f"sql/ddl is out of date: {', '.join(stale + extra)}; run `lakeline ddl`")
+            sys.exit(1)
+        console.print(f"sql/ddl matches the contracts ({len(files)} tables)")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for name in extra:
+        (out / name).unlink()
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+        console.print(f"wrote {out / name}")
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 @_fail_cleanly

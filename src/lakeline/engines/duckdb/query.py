@@ -6,10 +6,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from lakeline.athena.transpile import Schema, parse_statements, to_duckdb
-from lakeline.core.objects import Zone, zone_prefix
 from lakeline.core.partitioning import PARTITION_COLUMN
-from lakeline.core.quarantine import QUARANTINE_COLUMNS
 from lakeline.core.registry import ContractRegistry
+from lakeline.core.tables import TableSpec, lake_tables
+from lakeline.core.types import parse_type
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
 from lakeline.engines.duckdb.s3 import attach_s3
 from lakeline.errors import QueryError
@@ -20,13 +20,12 @@ if TYPE_CHECKING:
 
     from lakeline.adapters.aws.clients import S3Access
 
-QUARANTINE_SUFFIX = "_quarantine"
-_DUCKDB_OF_ATHENA = {
-    "array<string>": "VARCHAR[]",
-    "string": "VARCHAR",
-    "bigint": "BIGINT",
-    "timestamp": "TIMESTAMP",
-}
+
+def _duckdb_type(athena: str) -> str:
+    """The DuckDB type of an Athena column type (contract types, and the quarantine's array)."""
+    if athena == "array<string>":
+        return "VARCHAR[]"
+    return duckdb_type(parse_type(athena))
 
 
 class DuckDBQueryEngine:
@@ -53,13 +52,10 @@ class DuckDBQueryEngine:
     @property
     def schema(self) -> Schema:
         """Table -> column -> Athena type, for typing queries the way Athena does."""
-        tables: dict[str, dict[str, str]] = {}
-        for contract in self.contracts:
-            tables[contract.name] = {c.name: c.type for c in contract.columns} | {PARTITION_COLUMN: "string"}
-            tables[contract.name + QUARANTINE_SUFFIX] = dict(QUARANTINE_COLUMNS) | {
-                PARTITION_COLUMN: "string"
-            }
-        return tables
+        return {
+            t.name: {c.name: c.type for c in t.columns} | {PARTITION_COLUMN: "string"}
+            for t in lake_tables(self.contracts)
+        }
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         import duckdb
@@ -69,28 +65,18 @@ class DuckDBQueryEngine:
             con.execute("SET TimeZone = 'UTC'")
             if self.s3 is not None:
                 attach_s3(con, self.s3)
-            quarantine = [(n, _DUCKDB_OF_ATHENA[t]) for n, t in QUARANTINE_COLUMNS]
-            for contract in self.contracts:
-                columns = [(c.name, duckdb_type(c.athena_type)) for c in contract.columns]
-                self._view(con, contract.name, Zone.CURATED, columns)
-                self._view(con, contract.name + QUARANTINE_SUFFIX, Zone.QUARANTINE, quarantine, contract.name)
+            for table in lake_tables(self.contracts):
+                self._view(con, table)
             self._con = con
         return self._con
 
-    def _view(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        name: str,
-        zone: Zone,
-        columns: list[tuple[str, str]],
-        dataset: str | None = None,
-    ) -> None:
-        prefix = zone_prefix(zone, dataset or name)
+    def _view(self, con: duckdb.DuckDBPyConnection, table: TableSpec) -> None:
+        """A view named as the Glue table, over the table's Parquet files (or empty, if none yet)."""
+        prefix = table.prefix
+        columns = [(c.name, _duckdb_type(c.type)) for c in table.columns]
         selected = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in columns)
-        has_files = any(
-            obj.key.endswith(".parquet") and f"/{PARTITION_COLUMN}=" in obj.key
-            for obj in self.store.list(prefix)
-        )
+        partition = f"/{PARTITION_COLUMN}="
+        has_files = any(o.key.endswith(".parquet") and partition in o.key for o in self.store.list(prefix))
         if has_files:
             glob = self.store.uri(f"{prefix}{PARTITION_COLUMN}=*/*.parquet")
             source = (
@@ -101,6 +87,7 @@ class DuckDBQueryEngine:
         else:
             nulls = ", ".join(f"CAST(NULL AS {t}) AS {ident(c)}" for c, t in columns)
             body = f"SELECT {nulls}, CAST(NULL AS VARCHAR) AS {ident(PARTITION_COLUMN)} WHERE FALSE"
+        name = table.name
         con.execute(f"CREATE OR REPLACE VIEW {ident(name)} AS {body}")
 
     def query(self, sql: str) -> QueryResult:

@@ -1,0 +1,98 @@
+"""The lake's tables as data: what the Glue catalog, the Athena DDL and the local engine share.
+
+Each dataset contract yields a curated table and a quarantine table; their
+columns, partitioning and Athena partition projection are derived here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lakeline.core.contracts import Contract
+from lakeline.core.objects import Zone, zone_prefix
+from lakeline.core.partitioning import PARTITION_COLUMN, Granularity
+from lakeline.core.quarantine import QUARANTINE_COLUMNS
+from lakeline.core.registry import ContractRegistry
+
+QUARANTINE_SUFFIX = "_quarantine"
+# Athena partition projection of dt, by granularity: the date format and the step.
+_PROJECTION = {
+    Granularity.DAY: ("yyyy-MM-dd", "DAYS", "2020-01-01"),
+    Granularity.HOUR: ("yyyy-MM-dd-HH", "HOURS", "2020-01-01-00"),
+    Granularity.MONTH: ("yyyy-MM", "MONTHS", "2020-01"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table: its name, its Athena (Hive) type and a comment."""
+
+    name: str
+    type: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table of the lake, partitioned by ``dt`` and stored as Parquet under a zone prefix."""
+
+    name: str
+    dataset: str
+    zone: Zone
+    description: str
+    columns: tuple[Column, ...]
+    granularity: Granularity
+
+    @property
+    def prefix(self) -> str:
+        """The key prefix of the table's data (ends with '/')."""
+        return zone_prefix(self.zone, self.dataset)
+
+    def location(self, bucket: str) -> str:
+        """The table's S3 location in a bucket."""
+        return f"s3://{bucket}/{self.prefix}"
+
+    def projection(self, bucket: str) -> dict[str, str]:
+        """Table properties that let Athena compute ``dt`` partitions instead of listing them."""
+        fmt, unit, start = _PROJECTION[self.granularity]
+        return {
+            "projection.enabled": "true",
+            f"projection.{PARTITION_COLUMN}.type": "date",
+            f"projection.{PARTITION_COLUMN}.format": fmt,
+            f"projection.{PARTITION_COLUMN}.range": f"{start},NOW",
+            f"projection.{PARTITION_COLUMN}.interval": "1",
+            f"projection.{PARTITION_COLUMN}.interval.unit": unit,
+            "storage.location.template": f"{self.location(bucket)}{PARTITION_COLUMN}=${{{PARTITION_COLUMN}}}",
+            "classification": "parquet",
+            "parquet.compression": "ZSTD",
+        }
+
+
+def curated_table(contract: Contract) -> TableSpec:
+    """The curated table of a dataset: the contract's columns, partitioned by event time."""
+    return TableSpec(
+        name=contract.name,
+        dataset=contract.name,
+        zone=Zone.CURATED,
+        description=contract.description,
+        columns=tuple(Column(c.name, c.type, c.description) for c in contract.columns),
+        granularity=contract.partitioning,
+    )
+
+
+def quarantine_table(contract: Contract) -> TableSpec:
+    """The quarantine table of a dataset: rejected records, partitioned by landing day."""
+    return TableSpec(
+        name=contract.name + QUARANTINE_SUFFIX,
+        dataset=contract.name,
+        zone=Zone.QUARANTINE,
+        description=f"Records of {contract.name} that broke its contract, with every reason",
+        columns=tuple(Column(n, t) for n, t in QUARANTINE_COLUMNS),
+        granularity=Granularity.DAY,
+    )
+
+
+def lake_tables(contracts: ContractRegistry) -> list[TableSpec]:
+    """Every table of the lake, in name order."""
+    tables = [t for c in contracts for t in (curated_table(c), quarantine_table(c))]
+    return sorted(tables, key=lambda t: t.name)

@@ -121,3 +121,26 @@ def test_ddl_is_hive_syntax_with_projection_that_athena_parses() -> None:
         assert isinstance(statement, exp.Create), path.name
         text = path.read_text()
         assert "CREATE EXTERNAL TABLE IF NOT EXISTS `" in text and "'projection.enabled'='true'" in text
+
+
+def test_explain_reads_only_the_pruned_partitions_and_columns(loaded: LocalRuntime) -> None:
+    from lakeline.usecases.explain import explain
+
+    engine = loaded.query_engine()
+    try:
+        one = explain(
+            "SELECT sum(fare_amount) FROM taxi_trips WHERE dt = '2024-01-02'",
+            loaded.contracts,
+            loaded.store,
+            engine,
+        )
+        all_days = explain("SELECT sum(fare_amount) FROM taxi_trips", loaded.contracts, loaded.store, engine)
+        wide = explain("SELECT * FROM taxi_trips", loaded.contracts, loaded.store, engine)
+    finally:
+        engine.close()
+
+    (table,) = one.tables
+    assert table.partitions_read == ["2024-01-02"] and table.partitions_total == 3
+    assert table.columns == ["fare_amount"]
+    assert 0 < one.bytes_scanned < all_days.bytes_scanned < wide.bytes_scanned
+    assert one.billed_bytes == 10 * 1024**2 and one.cost_usd > 0

@@ -211,18 +211,28 @@ def run(ctx: click.Context, watch: bool, interval: float) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
 )
+@click.option(
+    "--explain", "explain_only", is_flag=True,
+    help="Do not run: show the partitions and bytes the query would read, and its Athena cost.",
+)  # fmt: skip
 @click.pass_context
 @_fail_cleanly
-def query(ctx: click.Context, sql: str | None, sql_file: Path | None, fmt: str) -> None:
+def query(ctx: click.Context, sql: str | None, sql_file: Path | None, fmt: str, explain_only: bool) -> None:
     """Run Athena SQL on the local lake (DuckDB, with Athena's semantics)."""
-    from lakeline.entrypoints.render import print_result
+    from lakeline.entrypoints.render import explanation_table, print_result
     from lakeline.errors import QueryError
 
     if (sql is None) == (sql_file is None):
         raise QueryError("give either SQL or --file PATH")
     text = sql if sql is not None else sql_file.read_text(encoding="utf-8")  # type: ignore[union-attr]
-    engine = _runtime(ctx).query_engine()
+    runtime = _runtime(ctx)
+    engine = runtime.query_engine()
     try:
+        if explain_only:
+            from lakeline.usecases.explain import explain
+
+            console.print(explanation_table(explain(text, runtime.contracts, runtime.store, engine)))
+            return
         print_result(console, engine.query(text), fmt)
     finally:
         engine.close()

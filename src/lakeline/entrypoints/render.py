@@ -15,6 +15,7 @@ from rich.table import Table
 
 from lakeline.core.ledger import LedgerEntry
 from lakeline.ports import QueryResult
+from lakeline.usecases.explain import Explanation
 
 
 def _plain(value: Any) -> Any:
@@ -79,4 +80,23 @@ def ledger_table(entries: Sequence[LedgerEntry], title: str = "Ledger") -> Table
             e.key, e.status.value, f"{e.rows_in:,}", f"{e.rows_kept:,}", f"{e.rows_quarantined:,}",
             ", ".join(e.partitions), str(e.duration_ms or ""), note[:80],
         )  # fmt: skip
+    return table
+
+
+def explanation_table(explanation: Explanation) -> Table:
+    """What a query would read and cost on Athena."""
+    from lakeline.core.pricing import PRICES_AS_OF
+
+    table = Table(title="Query plan (nothing was run)", title_justify="left", header_style="bold")
+    for name, justify in (("table", "left"), ("partitions", "right"), ("dt", "left"), ("columns", "left"),
+                          ("bytes", "right")):  # fmt: skip
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for t in explanation.tables:
+        shown = ", ".join(t.partitions_read[:4]) + (" ..." if len(t.partitions_read) > 4 else "")
+        table.add_row(t.table, f"{len(t.partitions_read)} of {t.partitions_total}", shown,
+                      ", ".join(t.columns) or "(none)", f"{t.bytes:,}")  # fmt: skip
+    table.caption = (
+        f"scans {explanation.bytes_scanned:,} bytes; Athena bills {explanation.billed_bytes:,} "
+        f"(10 MB minimum) = ${explanation.cost_usd:.6f} at $5/TB ({PRICES_AS_OF})"
+    )
     return table

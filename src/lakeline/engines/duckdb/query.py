@@ -116,6 +116,19 @@ class DuckDBQueryEngine:
             result = QueryResult(columns, rows)
         return result
 
+    def column_bytes(self, uris: list[str], columns: set[str]) -> int:
+        """Compressed bytes of the named columns across Parquet files, from their footers only."""
+        if not uris or not columns:
+            return 0
+        con = self._connection()
+        names = ", ".join(literal(c) for c in sorted(columns))
+        files = "[" + ", ".join(literal(u) for u in uris) + "]"
+        found = con.execute(
+            f"SELECT coalesce(sum(total_compressed_size), 0) FROM parquet_metadata({files}) "
+            f"WHERE path_in_schema IN ({names})"
+        ).fetchone()
+        return int(found[0]) if found else 0
+
     def close(self) -> None:
         """Close the DuckDB connection."""
         if self._con is not None:

@@ -142,3 +142,19 @@ class Handoff(Protocol):
     def start(self, obj: ObjectRef, dataset: str) -> str:
         """Start processing elsewhere; returns where (e.g. the Glue job run id)."""
         ...
+
+
+class BuildState(Protocol):
+    """What the last successful build of each model partition was built from."""
+
+    def fingerprints(self, model: str) -> dict[str, str]:
+        """Partition value -> fingerprint of the inputs it was last built from."""
+        ...
+
+    def record(self, model: str, partition: str, fingerprint: str, rows: int, built_at: datetime) -> None:
+        """Remember one built partition."""
+        ...
+
+    def forget(self, model: str, partition: str) -> None:
+        """Forget a partition whose inputs are gone."""
+        ...

@@ -11,6 +11,7 @@ from lakeline.core.registry import ContractRegistry
 
 DATASETS = "datasets"
 QUERIES = Path("sql") / "queries"
+MODELS = Path("sql") / "models"
 STATE = ".lakeline"
 
 
@@ -34,6 +35,11 @@ class Project:
     def state_dir(self) -> Path:
         """Local state: the lake folder, the ledger, samples."""
         return self.root / STATE
+
+    @property
+    def models_dir(self) -> Path:
+        """The folder of analytics models."""
+        return self.root / MODELS
 
     def contracts(self) -> ContractRegistry:
         """Load and validate every contract of the project."""
@@ -66,7 +72,7 @@ def init_project(root: Path) -> list[Path]:
     """
     created: list[Path] = []
     source = sample_root()
-    for relative in (Path(DATASETS), QUERIES):
+    for relative in (Path(DATASETS), QUERIES, MODELS):
         for path in sorted((source / relative).glob("*")):
             target = root / relative / path.name
             if path.is_file() and not target.exists():

@@ -239,6 +239,26 @@ def query(ctx: click.Context, sql: str | None, sql_file: Path | None, fmt: str, 
 
 
 @main.command()
+@click.option("--full", is_flag=True, help="Rebuild every partition, not only those whose inputs changed.")
+@click.pass_context
+@_fail_cleanly
+def build(ctx: click.Context, full: bool) -> None:
+    """Build the analytics models (sql/models/) incrementally on DuckDB."""
+    from lakeline.entrypoints.render import build_table
+    from lakeline.usecases.build import build_models
+
+    runtime = _runtime(ctx)
+    if not runtime.models:
+        console.print("no models in sql/models/")
+        return
+    results = build_models(runtime.models, runtime.build_deps, full=full)
+    if not any(r.did_work for r in results):
+        console.print("nothing to build: no input changed since the last build")
+        return
+    console.print(build_table(results))
+
+
+@main.command()
 @click.option(
     "--bucket", default=None, help="The curated bucket to put in LOCATION (default: a placeholder)."
 )

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from lakeline.core.ledger import LedgerEntry
 from lakeline.ports import QueryResult
+from lakeline.usecases.build import ModelBuild
 from lakeline.usecases.explain import Explanation
 
 
@@ -99,4 +100,17 @@ def explanation_table(explanation: Explanation) -> Table:
         f"scans {explanation.bytes_scanned:,} bytes; Athena bills {explanation.billed_bytes:,} "
         f"(10 MB minimum) = ${explanation.cost_usd:.6f} at $5/TB ({PRICES_AS_OF})"
     )
+    return table
+
+
+def build_table(results: Sequence[ModelBuild]) -> Table:
+    """What a build did, per model."""
+    table = Table(title="Analytics build", title_justify="left", header_style="bold")
+    for name, justify in (("model", "left"), ("rebuilt", "left"), ("removed", "left"), ("unchanged", "right"),
+                          ("rows", "right"), ("seconds", "right")):  # fmt: skip
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for r in results:
+        rebuilt = ", ".join(r.rebuilt[:3]) + (f" (+{len(r.rebuilt) - 3})" if len(r.rebuilt) > 3 else "")
+        table.add_row(r.model, rebuilt or "-", ", ".join(r.removed) or "-", str(r.unchanged), f"{r.rows:,}",
+                      f"{r.seconds:.2f}")  # fmt: skip
     return table

@@ -10,17 +10,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lakeline.adapters.local.build_state import SqliteBuildState
 from lakeline.adapters.local.event_bus import LocalEventBus
 from lakeline.adapters.local.ledger import SqliteLedger
 from lakeline.adapters.local.metrics import SqliteMetrics, SqliteNotifier
 from lakeline.adapters.local.object_store import LocalObjectStore
+from lakeline.analytics.models import Model, load_models
 from lakeline.core.registry import ContractRegistry
+from lakeline.engines.duckdb.models import DuckDBModelRunner, model_table
 from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
 from lakeline.engines.duckdb.query import DuckDBQueryEngine
 from lakeline.entrypoints.object_events import handle_object_created
 from lakeline.events.rules import PROCESS_OBJECT, pipeline_rules
 from lakeline.ports import ObjectStore
 from lakeline.runtime.settings import LocalSettings
+from lakeline.usecases.build import BuildDeps
 from lakeline.usecases.process_object import ProcessDeps, ProcessResult
 
 if TYPE_CHECKING:
@@ -99,7 +103,26 @@ class LocalRuntime:
         """The local twin of the process_object Lambda function."""
         return handle_object_created(event, self.deps)
 
+    @cached_property
+    def models(self) -> list[Model]:
+        """The project's analytics models."""
+        return load_models(self.settings.project.models_dir, self.contracts)
+
+    @cached_property
+    def build_deps(self) -> BuildDeps:
+        """What an analytics build needs."""
+        return BuildDeps(
+            contracts=self.contracts,
+            store=self.store,
+            ledger=self.ledger,
+            state=SqliteBuildState(self.settings.state_db),
+            runner=DuckDBModelRunner(),
+            metrics=self.metrics,
+            work_root=self.work_dir,
+        )
+
     def query_engine(self) -> DuckDBQueryEngine:
-        """A query engine over the lake as it is now."""
+        """A query engine over the lake as it is now, analytics tables included."""
         s3 = self.aws.s3_access() if self.settings.s3_bucket else None
-        return DuckDBQueryEngine(self.store, self.contracts, s3=s3)
+        models = [model_table(m, self.contracts) for m in self.models]
+        return DuckDBQueryEngine(self.store, self.contracts, s3=s3, extra_tables=models)

@@ -42,9 +42,11 @@ class DuckDBQueryEngine:
         contracts: ContractRegistry,
         memory_limit: str = "1GB",
         s3: S3Access | None = None,
+        extra_tables: list[TableSpec] | None = None,
     ) -> None:
         self.store = store
         self.contracts = contracts
+        self.extra_tables = list(extra_tables or [])  # analytics tables, typed by their models
         self.s3 = s3
         self.memory_limit = memory_limit
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -53,9 +55,13 @@ class DuckDBQueryEngine:
     def schema(self) -> Schema:
         """Table -> column -> Athena type, for typing queries the way Athena does."""
         return {
-            t.name: {c.name: c.type for c in t.columns} | {PARTITION_COLUMN: "string"}
-            for t in lake_tables(self.contracts)
+            t.name: {c.name: c.type for c in t.columns} | {PARTITION_COLUMN: "string"} for t in self.tables
         }
+
+    @property
+    def tables(self) -> list[TableSpec]:
+        """Every table a query may name: curated and quarantine per dataset, and the analytics tables."""
+        return [*lake_tables(self.contracts), *self.extra_tables]
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         import duckdb
@@ -65,7 +71,7 @@ class DuckDBQueryEngine:
             con.execute("SET TimeZone = 'UTC'")
             if self.s3 is not None:
                 attach_s3(con, self.s3)
-            for table in lake_tables(self.contracts):
+            for table in self.tables:
                 self._view(con, table)
             self._con = con
         return self._con

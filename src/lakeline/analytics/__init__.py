@@ -1,0 +1,1 @@
+"""Analytics models: SQL files that build partitioned tables from the curated datasets."""

@@ -1,0 +1,135 @@
+"""Run analytics models on DuckDB: de-duplicated sources in, one Parquet file per partition out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lakeline.analytics.models import Model
+from lakeline.athena.transpile import parse_statements, to_duckdb
+from lakeline.core.contracts import Contract
+from lakeline.core.objects import Zone
+from lakeline.core.partitioning import PARTITION_COLUMN, parse_partition_path
+from lakeline.core.registry import ContractRegistry
+from lakeline.core.tables import Column, TableSpec
+from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
+from lakeline.sqlfiles import sql_template
+from lakeline.usecases.build import ModelInput
+
+_ATHENA_OF_DUCKDB = {
+    "BOOLEAN": "boolean", "TINYINT": "tinyint", "SMALLINT": "smallint", "INTEGER": "int", "BIGINT": "bigint",
+    "HUGEINT": "bigint", "FLOAT": "float", "DOUBLE": "double", "VARCHAR": "string", "DATE": "date",
+    "TIMESTAMP": "timestamp",
+}  # fmt: skip
+
+
+def athena_type_of(duckdb_type_name: str) -> str:
+    """The Athena (Hive) type that holds a DuckDB result type."""
+    if duckdb_type_name.startswith("DECIMAL"):
+        return duckdb_type_name.lower().replace(" ", "")
+    return _ATHENA_OF_DUCKDB.get(duckdb_type_name, "string")
+
+
+def _source_schema(contract: Contract) -> dict[str, str]:
+    return {c.name: c.type for c in contract.columns} | {PARTITION_COLUMN: "string"}
+
+
+def _empty_source(con: Any, contract: Contract) -> None:
+    columns = ", ".join(
+        f"CAST(NULL AS {duckdb_type(c.athena_type)}) AS {ident(c.name)}" for c in contract.columns
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {ident(contract.name)} AS "
+        f"SELECT {columns}, CAST(NULL AS VARCHAR) AS {ident(PARTITION_COLUMN)} WHERE FALSE"
+    )
+
+
+def _deduplicated_source(con: Any, contract: Contract, files: list[ModelInput]) -> None:
+    """The source as the model sees it: one row per primary key, from the latest ingest."""
+    times = ident(f"__ingested_{contract.name}")
+    rows = ", ".join(f"({literal(f.uri)}, {literal(f.ingested_at)})" for f in files)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {times} AS SELECT * FROM (VALUES {rows}) AS t(uri, ingested_at)"
+    )
+    uris = "[" + ", ".join(literal(f.uri) for f in files) + "]"
+    scan = (
+        f"read_parquet({uris}, hive_partitioning = true, hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, "
+        "filename = '__file')"
+    )
+    columns = ", ".join(ident(c) for c in [*contract.column_names, PARTITION_COLUMN])
+    if not contract.primary_key:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(contract.name)} AS SELECT {columns} FROM {scan}")
+        return
+    key = ", ".join(ident(k) for k in contract.primary_key)
+    template = sql_template("lakeline.engines.duckdb", "deduplicated_source")
+    con.execute(template.format(name=ident(contract.name), columns=columns, key=key, scan=scan, times=times))
+
+
+def _model_sql(model: Model, contracts: ContractRegistry) -> str:
+    schema = {source: _source_schema(contracts.get(source)) for source in model.sources}
+    (statement,) = parse_statements(model.sql)
+    return to_duckdb(statement, schema)
+
+
+class DuckDBModelRunner:
+    """Builds model partitions with DuckDB."""
+
+    def __init__(self, memory_limit: str = "1GB") -> None:
+        self.memory_limit = memory_limit
+
+    def _connect(self) -> Any:
+        import duckdb
+
+        con = duckdb.connect(config={"memory_limit": self.memory_limit})
+        con.execute("SET TimeZone = 'UTC'")
+        return con
+
+    def run(
+        self, model: Model, contracts: ContractRegistry, inputs: dict[str, list[ModelInput]], work_dir: Path
+    ) -> dict[str, tuple[Path, int]]:
+        """Build the partitions the inputs cover; partition -> (file, rows)."""
+        con = self._connect()
+        try:
+            for source in model.sources:
+                contract = contracts.get(source)
+                if inputs.get(source):
+                    _deduplicated_source(con, contract, inputs[source])
+                else:
+                    _empty_source(con, contract)
+            con.execute(f"CREATE TEMP TABLE result AS {_model_sql(model, contracts)}")
+            counts = dict(
+                con.execute(f"SELECT {ident(PARTITION_COLUMN)}, count(*) FROM result GROUP BY 1").fetchall()
+            )
+            if not counts:
+                return {}
+            out = work_dir / model.name
+            con.execute(
+                f"COPY result TO {literal(str(out))} (FORMAT parquet, COMPRESSION zstd, "
+                f"PARTITION_BY ({ident(PARTITION_COLUMN)}), FILENAME_PATTERN 'part-{{i}}')"
+            )
+        finally:
+            con.close()
+        written: dict[str, tuple[Path, int]] = {}
+        for path in sorted(out.rglob("*.parquet")):
+            value = parse_partition_path(path.parent.name)
+            if value is not None:
+                written[value] = (path, int(counts[value]))
+        return written
+
+
+def model_table(model: Model, contracts: ContractRegistry) -> TableSpec:
+    """The analytics table of a model, its columns typed by running the model on empty sources."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        for source in model.sources:
+            _empty_source(con, contracts.get(source))
+        described = con.execute(f"DESCRIBE {_model_sql(model, contracts)}").fetchall()
+    finally:
+        con.close()
+    columns = tuple(
+        Column(name, athena_type_of(kind)) for name, kind, *_ in described if name != PARTITION_COLUMN
+    )
+    granularity = contracts.get(model.sources[0]).partitioning
+    return TableSpec(model.name, model.name, Zone.ANALYTICS, model.description, columns, granularity)

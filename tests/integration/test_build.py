@@ -1,0 +1,123 @@
+"""Analytics builds are incremental, exactly: each case the issue names is a test."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lakeline.analytics.models import parse_model
+from lakeline.errors import ContractError
+from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
+from lakeline.runtime.local import LocalRuntime
+from lakeline.usecases.build import build_models
+
+from .helpers import ingest, rows
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def sample(tmp_path: Path, name: str, day: int, rows_: int = 400, seed: int = 1) -> Path:
+    spec = GeneratorSpec(rows_, 1, 0.0, seed, date(2024, 1, day))
+    path = tmp_path / name
+    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, path)
+    return path
+
+
+@pytest.fixture
+def lake(runtime: LocalRuntime, tmp_path: Path) -> LocalRuntime:
+    shutil.copytree(REPO / "sql" / "models", runtime.settings.project.models_dir, dirs_exist_ok=True)
+    for day in (1, 2, 3):
+        ingest(runtime, sample(tmp_path / f"d{day}", f"day{day}.csv", day, seed=day), "taxi_trips")
+    return runtime
+
+
+def build(runtime: LocalRuntime) -> dict[str, list[str]]:
+    return {r.model: r.rebuilt for r in build_models(runtime.models, runtime.build_deps)}
+
+
+def daily_trips(runtime: LocalRuntime) -> dict[str, int]:
+    return dict(rows(runtime, "SELECT dt, CAST(sum(trips) AS bigint) FROM taxi_daily_zone_stats GROUP BY dt"))
+
+
+def test_first_build_covers_every_partition_and_matches_curated(lake: LocalRuntime) -> None:
+    assert build(lake) == {"taxi_daily_zone_stats": ["2024-01-01", "2024-01-02", "2024-01-03"],
+                           "taxi_hourly_demand": ["2024-01-01", "2024-01-02", "2024-01-03"]}  # fmt: skip
+    curated = dict(rows(lake, "SELECT dt, count(*) FROM taxi_trips GROUP BY dt"))
+    assert daily_trips(lake) == curated
+    hourly = dict(rows(lake, "SELECT dt, CAST(sum(trips) AS bigint) FROM taxi_hourly_demand GROUP BY dt"))
+    assert hourly == curated
+
+
+def test_a_build_with_no_new_data_does_no_work(lake: LocalRuntime) -> None:
+    build(lake)
+    files = {p: p.stat().st_mtime_ns for p in (lake.settings.lake_root / "analytics").rglob("*.parquet")}
+
+    results = build_models(lake.models, lake.build_deps)
+
+    assert not any(r.did_work for r in results)
+    assert all(r.unchanged == 3 for r in results)
+    assert {p: p.stat().st_mtime_ns for p in files} == files
+
+
+def test_a_new_file_for_one_day_rebuilds_only_that_day(lake: LocalRuntime, tmp_path: Path) -> None:
+    build(lake)
+    ingest(lake, sample(tmp_path, "day4.csv", 4, seed=4), "taxi_trips")
+
+    assert build(lake)["taxi_daily_zone_stats"] == ["2024-01-04"]
+    assert daily_trips(lake)["2024-01-04"] == 400
+
+
+def test_a_late_file_for_an_old_day_rebuilds_that_old_day(lake: LocalRuntime, tmp_path: Path) -> None:
+    build(lake)
+    before = daily_trips(lake)
+    ingest(lake, sample(tmp_path, "late.csv", 1, rows_=100, seed=99), "taxi_trips")
+
+    assert build(lake)["taxi_daily_zone_stats"] == ["2024-01-01"]
+    after = daily_trips(lake)
+    assert after["2024-01-01"] == before["2024-01-01"] + 100
+    assert after["2024-01-02"] == before["2024-01-02"]
+
+
+def test_a_replaced_source_object_is_not_double_counted(lake: LocalRuntime, tmp_path: Path) -> None:
+    build(lake)
+    replacement = sample(tmp_path / "v2", "day2.csv", 2, rows_=150, seed=7)  # same key, a new version
+
+    ingest(lake, replacement, "taxi_trips")
+
+    assert build(lake)["taxi_daily_zone_stats"] == ["2024-01-02"]
+    assert daily_trips(lake)["2024-01-02"] == 150
+
+
+def test_the_same_trips_in_two_objects_count_once(lake: LocalRuntime, tmp_path: Path) -> None:
+    build(lake)
+    again = tmp_path / "again"
+    again.mkdir()
+    shutil.copyfile(tmp_path / "d3" / "day3.csv", again / "day3-redelivered.csv")
+
+    ingest(lake, again / "day3-redelivered.csv", "taxi_trips")
+
+    assert build(lake)["taxi_daily_zone_stats"] == ["2024-01-03"]
+    assert rows(lake, "SELECT count(*) FROM taxi_trips WHERE dt = '2024-01-03'") == [
+        (800,)
+    ]  # curated has both
+    assert daily_trips(lake)["2024-01-03"] == 400  # the model reads each primary key once
+
+
+def test_a_day_that_loses_all_its_rows_loses_its_analytics(lake: LocalRuntime, tmp_path: Path) -> None:
+    build(lake)
+    ingest(lake, sample(tmp_path / "moved", "day3.csv", 4, seed=3), "taxi_trips")  # day3.csv now holds Jan 4
+
+    results = {r.model: r for r in build_models(lake.models, lake.build_deps)}
+
+    assert results["taxi_daily_zone_stats"].removed == ["2024-01-03"]
+    assert "2024-01-03" not in daily_trips(lake)
+
+
+def test_a_model_header_must_name_its_sources(tmp_path: Path, lake: LocalRuntime) -> None:
+    bad = tmp_path / "broken.sql"
+    bad.write_text("-- model: broken\n-- sources: nope\n-- partition: dt\n-- primary_key: dt\nSELECT 1")
+    with pytest.raises(ContractError, match="sources names 'nope', which is not a dataset"):
+        parse_model(bad, lake.contracts)

@@ -1,4 +1,4 @@
-"""Catalog: the Glue database and the lake's tables, generated from the dataset contracts."""
+"""Catalog: the Glue database and the lake's tables, generated from the contracts and the models."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ class Catalog(Construct):
         config: EnvConfig,
         contracts: ContractRegistry,
         lake: s3.IBucket,
+        analytics: s3.IBucket,
+        models: list[TableSpec],
     ) -> None:
         super().__init__(scope, construct_id)
         self.database_name = config.project.replace("-", "_")
@@ -44,8 +46,9 @@ class Catalog(Construct):
             ),
         )
         self.tables: dict[str, glue.CfnTable] = {}
-        for spec in lake_tables(contracts):
-            table = self._table(spec, lake)
+        located = [(spec, lake) for spec in lake_tables(contracts)] + [(spec, analytics) for spec in models]
+        for spec, bucket in located:
+            table = self._table(spec, bucket)
             table.add_resource_dependency(database)
             self.tables[spec.name] = table
 

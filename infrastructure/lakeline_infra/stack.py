@@ -7,7 +7,9 @@ from pathlib import Path
 import aws_cdk as cdk
 from constructs import Construct
 
+from lakeline.analytics.models import load_models
 from lakeline.core.registry import ContractRegistry
+from lakeline.engines.duckdb.models import model_table
 from lakeline_infra.catalog import Catalog
 from lakeline_infra.config import EnvConfig
 from lakeline_infra.cost import Cost, tag_everything
@@ -41,7 +43,11 @@ class LakelineStack(cdk.Stack):
         ingestion = Ingestion(
             self, "Ingestion", config=config, storage=storage, ledger=ledger.table, code=lambda_code
         )
-        catalog = Catalog(self, "Catalog", config=config, contracts=contracts, lake=storage.curated)
+        models = [model_table(m, contracts) for m in load_models(project / "sql" / "models", contracts)]
+        catalog = Catalog(
+            self, "Catalog", config=config, contracts=contracts, lake=storage.curated,
+            analytics=storage.analytics, models=models,
+        )  # fmt: skip
         Query(
             self, "Query", config=config, results=storage.athena_results, key=storage.key,
             database=catalog.database_name, queries_dir=project / "sql" / "queries",

@@ -142,7 +142,10 @@ def test_glue_tables_come_from_the_contracts(dev: assertions.Template) -> None:
         t["Properties"]["TableInput"]["Name"]: t["Properties"]["TableInput"]
         for t in resources(dev, "AWS::Glue::Table").values()
     }
-    assert set(tables) == {n for c in contracts for n in (c.name, f"{c.name}_quarantine")}
+    models = {p.stem for p in (REPO / "sql" / "models").glob("*.sql")}
+    assert set(tables) == {n for c in contracts for n in (c.name, f"{c.name}_quarantine")} | models
+    for model in models:  # analytics tables live in the analytics bucket
+        assert "StorageAnalytics" in json.dumps(tables[model]["StorageDescriptor"]["Location"])
     for contract in contracts:
         table = tables[contract.name]
         columns = [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]]

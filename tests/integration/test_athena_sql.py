@@ -93,7 +93,10 @@ def test_partitions_are_pruned_when_dt_is_filtered(loaded: LocalRuntime) -> None
     [
         ("SELECT FROM WHERE", "syntax error"),
         ("SELECT count(*)\nFROM taxi_trips\nWHERE no_such_column = 1", "line 3"),
-        ("SELECT * FROM no_such_table", "Hint: the tables are taxi_daily_zone_stats, taxi_hourly_demand, taxi_trips,"),
+        (
+            "SELECT * FROM no_such_table",
+            "Hint: the tables are taxi_daily_zone_stats, taxi_hourly_demand, taxi_trips,",
+        ),
     ],
     ids=["syntax", "unknown-column", "unknown-table"],
 )
@@ -103,10 +106,14 @@ def test_sql_errors_are_clear(loaded: LocalRuntime, sql: str, message: str) -> N
 
 
 def test_committed_ddl_matches_the_contracts() -> None:
+    from lakeline.analytics.models import load_models
     from lakeline.athena.ddl import ddl_files
     from lakeline.core.tables import lake_tables
+    from lakeline.engines.duckdb.models import model_table
 
-    files = ddl_files(lake_tables(ContractRegistry.from_directory(REPO / "datasets")))
+    contracts = ContractRegistry.from_directory(REPO / "datasets")
+    models = [model_table(m, contracts) for m in load_models(REPO / "sql" / "models", contracts)]
+    files = ddl_files([*lake_tables(contracts), *models])
 
     committed = {p.name: p.read_text() for p in (REPO / "sql" / "ddl").glob("*.sql")}
     assert committed == files, "run `lakeline ddl`"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.tables import TableSpec
 
-BUCKET_PLACEHOLDER = "${curated_bucket}"  # `lakeline ddl --bucket NAME` fills it in
+BUCKET_PLACEHOLDER = "${lake_bucket}"  # `lakeline ddl --bucket NAME` fills it in
 
 
 def _quote(text: str) -> str:

@@ -269,10 +269,12 @@ def ddl(ctx: click.Context, bucket: str | None, check: bool) -> None:
     """Write the Athena DDL (Hive syntax) of every lake table into sql/ddl/, from the contracts."""
     from lakeline.athena.ddl import BUCKET_PLACEHOLDER, ddl_files
     from lakeline.core.tables import lake_tables
+    from lakeline.engines.duckdb.models import model_table
 
-    settings = _settings(ctx)
-    out = settings.project.root / "sql" / "ddl"
-    files = ddl_files(lake_tables(settings.project.contracts()), bucket or BUCKET_PLACEHOLDER)
+    runtime = _runtime(ctx)
+    out = runtime.settings.project.root / "sql" / "ddl"
+    tables = [*lake_tables(runtime.contracts), *(model_table(m, runtime.contracts) for m in runtime.models)]
+    files = ddl_files(tables, bucket or BUCKET_PLACEHOLDER)
     stale = sorted(
         name for name, text in files.items() if not (out / name).is_file() or (out / name).read_text() != text
     )

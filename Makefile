@@ -81,6 +81,7 @@ e2e: $(STAMP) ## Only the end-to-end tier (the CLI as a user runs it)
 bench: $(STAMP) ## Benchmarks: processing vs DuckDB COPY vs pandas on 5M rows; handler cold import (docs/benchmarks.md)
 	$(BIN)/python benchmarks/bench_processing.py
 	$(BIN)/python benchmarks/bench_cold_import.py
+	$(BIN)/python benchmarks/bench_build.py
 
 clean: ## Remove the virtualenv, caches and local state
 	rm -rf $(VENV) $(IAC_VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench build

@@ -215,9 +215,15 @@ def run(ctx: click.Context, watch: bool, interval: float) -> None:
     "--explain", "explain_only", is_flag=True,
     help="Do not run: show the partitions and bytes the query would read, and its Athena cost.",
 )  # fmt: skip
+@click.option(
+    "--on", "target", type=click.Choice(["local", "aws"]), default="local", show_default=True,
+    help="Run on the local engine, or on Athena ($LAKELINE_ATHENA_WORKGROUP, $LAKELINE_ATHENA_DATABASE).",
+)  # fmt: skip
 @click.pass_context
 @_fail_cleanly
-def query(ctx: click.Context, sql: str | None, sql_file: Path | None, fmt: str, explain_only: bool) -> None:
+def query(
+    ctx: click.Context, sql: str | None, sql_file: Path | None, fmt: str, explain_only: bool, target: str
+) -> None:
     """Run Athena SQL on the local lake (DuckDB, with Athena's semantics)."""
     from lakeline.entrypoints.render import explanation_table, print_result
     from lakeline.errors import QueryError
@@ -225,6 +231,9 @@ def query(ctx: click.Context, sql: str | None, sql_file: Path | None, fmt: str, 
     if (sql is None) == (sql_file is None):
         raise QueryError("give either SQL or --file PATH")
     text = sql if sql is not None else sql_file.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    if target == "aws":
+        _query_athena(text, fmt)
+        return
     runtime = _runtime(ctx)
     engine = runtime.query_engine()
     try:
@@ -236,6 +245,27 @@ def query(ctx: click.Context, sql: str | None, sql_file: Path | None, fmt: str, 
         print_result(console, engine.query(text), fmt)
     finally:
         engine.close()
+
+
+def _query_athena(sql: str, fmt: str) -> None:
+    import os
+
+    from lakeline.adapters.aws.athena_query import AthenaQueryEngine
+    from lakeline.adapters.aws.clients import AwsClients
+    from lakeline.core.pricing import athena_query_cost
+    from lakeline.entrypoints.render import print_result
+
+    clients = AwsClients(endpoint_url=os.environ.get("LAKELINE_AWS_ENDPOINT_URL") or None)
+    engine = AthenaQueryEngine(
+        clients.client("athena"),
+        workgroup=os.environ.get("LAKELINE_ATHENA_WORKGROUP", "lakeline-dev"),
+        database=os.environ.get("LAKELINE_ATHENA_DATABASE", "lakeline_dev"),
+    )
+    print_result(console, engine.query(sql), fmt)
+    errors.print(
+        f"Athena scanned {engine.bytes_scanned:,} bytes: ${athena_query_cost(engine.bytes_scanned):.6f} "
+        f"(workgroup {engine.workgroup})"
+    )
 
 
 @main.command()

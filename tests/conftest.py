@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-TIERS = ("unit", "integration", "e2e", "infra")
+TIERS = ("unit", "integration", "e2e", "infra", "spark")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -8,6 +8,6 @@ SELECT
     hour(pickup_at) AS pickup_hour,
     count(*) AS trips,
     sum(passenger_count) AS passengers,
-    avg(fare_amount) AS avg_fare
+    avg(CAST(fare_amount AS double)) AS avg_fare
 FROM taxi_trips
 GROUP BY dt, hour(pickup_at)

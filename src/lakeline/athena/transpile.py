@@ -106,6 +106,40 @@ def to_duckdb(statement: exp.Expression, schema: Schema | None = None) -> str:
         raise QueryError(f"cannot translate the query to the local engine: {exc}") from exc
 
 
+def _exact_spark_approximations(node: exp.Expression) -> exp.Expression:
+    """Exact answers for Athena's approximate aggregates on Spark.
+
+    percentile_approx with this accuracy is exact for groups under a million rows: the
+    smallest value with at least that share of values at or below it, as quantile_disc.
+    """
+    if isinstance(node, exp.ApproxDistinct):
+        return exp.Count(this=exp.Distinct(expressions=[node.this]))
+    if isinstance(node, exp.ApproxQuantile):
+        return exp.Anonymous(
+            this="percentile_approx",
+            expressions=[node.this, node.args["quantile"], exp.Literal.number(1_000_000)],
+        )
+    return node
+
+
+def to_spark(statement: exp.Expression, schema: Schema | None = None) -> str:
+    """Rewrite one parsed Athena statement for Spark SQL with Athena's semantics (see to_duckdb).
+
+    Raises:
+        QueryError: If the statement cannot be translated.
+    """
+    try:
+        tree = statement.copy()
+        if isinstance(tree, exp.Query):
+            if schema:
+                tree = qualify(tree, schema=dict(schema), dialect=READ, validate_qualify_columns=False)
+            tree = annotate_types(tree, schema=dict(schema or {}), dialect=READ)
+        tree = tree.transform(_round_integer_casts).transform(_exact_spark_approximations)
+        return tree.sql(dialect="spark")
+    except SqlglotError as exc:
+        raise QueryError(f"cannot translate the query to Spark SQL: {exc}") from exc
+
+
 def transpile(sql: str, schema: Schema | None = None) -> list[str]:
     """Translate Athena SQL (one or more statements) to DuckDB SQL."""
     return [to_duckdb(s, schema) for s in parse_statements(sql)]

@@ -55,8 +55,8 @@ infra: $(STAMP) ## Only the infra tier (CDK synth and assertions)
 	$(BIN)/pytest -m infra $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff: lint and formatting
-	$(BIN)/ruff check src tests benchmarks tools infrastructure
-	$(BIN)/ruff format --check src tests benchmarks tools infrastructure
+	$(BIN)/ruff check src tests benchmarks tools infrastructure glue_scripts
+	$(BIN)/ruff format --check src tests benchmarks tools infrastructure glue_scripts
 
 typecheck: $(STAMP) ## mypy, strict on src/
 	$(BIN)/mypy src

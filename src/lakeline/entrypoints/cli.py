@@ -270,10 +270,16 @@ def _query_athena(sql: str, fmt: str) -> None:
 
 @main.command()
 @click.option("--full", is_flag=True, help="Rebuild every partition, not only those whose inputs changed.")
+@click.option(
+    "--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+    help="spark runs the models as the Glue job does, on a local SparkSession (needs Java).",
+)  # fmt: skip
 @click.pass_context
 @_fail_cleanly
-def build(ctx: click.Context, full: bool) -> None:
-    """Build the analytics models (sql/models/) incrementally on DuckDB."""
+def build(ctx: click.Context, full: bool, engine: str) -> None:
+    """Build the analytics models (sql/models/) incrementally."""
+    from dataclasses import replace
+
     from lakeline.entrypoints.render import build_table
     from lakeline.usecases.build import build_models
 
@@ -281,7 +287,12 @@ def build(ctx: click.Context, full: bool) -> None:
     if not runtime.models:
         console.print("no models in sql/models/")
         return
-    results = build_models(runtime.models, runtime.build_deps, full=full)
+    deps = runtime.build_deps
+    if engine == "spark":
+        from lakeline.engines.spark.models import SparkModelRunner
+
+        deps = replace(deps, runner=SparkModelRunner())
+    results = build_models(runtime.models, deps, full=full)
     if not any(r.did_work for r in results):
         console.print("nothing to build: no input changed since the last build")
         return

@@ -10,16 +10,19 @@ from functools import cached_property
 from pathlib import Path
 
 from lakeline.adapters.aws.clients import AwsClients
+from lakeline.adapters.aws.dynamodb_build_state import DynamoDbBuildState
 from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
 from lakeline.adapters.aws.emf_metrics import EmfMetrics
 from lakeline.adapters.aws.eventbridge_publisher import EventBridgePublisher
 from lakeline.adapters.aws.glue_handoff import GlueHandoff
 from lakeline.adapters.aws.s3_object_store import S3ObjectStore
 from lakeline.adapters.aws.sqs_dead_letters import SqsDeadLetters
+from lakeline.analytics.models import Model, load_models
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
 from lakeline.project import Project
 from lakeline.runtime.settings import SettingsError
+from lakeline.usecases.build import BuildDeps, ModelRunner
 from lakeline.usecases.process_object import ProcessDeps
 
 # The deployed stack keeps raw data in LAKELINE_LAKE_BUCKET and the other zones in their own buckets.
@@ -109,6 +112,24 @@ class AwsRuntime:
             max_object_bytes=s.max_object_bytes,
             handoff=handoff,
             events=EventBridgePublisher(s.event_bus, self.clients.client("events")) if s.event_bus else None,
+        )
+
+    @cached_property
+    def models(self) -> list[Model]:
+        """The analytics models packaged with the job."""
+        return load_models(self.settings.project.models_dir, self.contracts)
+
+    def build_deps(self, runner: ModelRunner) -> BuildDeps:
+        """What an analytics build needs on AWS, with the given engine (Spark on Glue)."""
+        deps = self.deps
+        return BuildDeps(
+            contracts=self.contracts,
+            store=deps.store,
+            ledger=deps.ledger,
+            state=DynamoDbBuildState(self.settings.ledger_table, self.clients.dynamodb()),
+            runner=runner,
+            metrics=deps.metrics,
+            work_root=self.settings.work_dir,
         )
 
     @cached_property

@@ -6,6 +6,7 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from lakeline.adapters.aws.dynamodb_build_state import BUILD_PREFIX
 from lakeline.core.ledger import LedgerEntry, Status
 from lakeline.core.objects import ObjectRef
 from lakeline.errors import TerminalError, TransientError
@@ -114,7 +115,11 @@ class DynamoDbLedger:
         found: list[LedgerEntry] = []
         try:
             for page in self.client.get_paginator("scan").paginate(TableName=self.table):
-                found += [self._entry(item) for item in page.get("Items", [])]
+                found += [
+                    self._entry(item)
+                    for item in page.get("Items", [])
+                    if not item["object_id"]["S"].startswith(BUILD_PREFIX)  # build state shares the table
+                ]
         except Exception as exc:
             raise _translate(exc, "scan") from exc
         found = [

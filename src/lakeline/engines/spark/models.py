@@ -28,15 +28,18 @@ def local_session(app: str = "lakeline", cores: int = 2) -> SparkSession:
     """A local SparkSession like Glue's: UTC, ANSI off (as Glue 5.0), small shuffles."""
     from pyspark.sql import SparkSession
 
-    return (
+    session = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", str(cores * 2))
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.extraJavaOptions", "-XX:-DontCompileHugeMethods")
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def _uri(path: str) -> str:

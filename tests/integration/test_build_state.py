@@ -1,0 +1,49 @@
+"""Both build-state adapters remember what each model partition was built from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lakeline.adapters.local.build_state import SqliteBuildState
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    if request.param == "sqlite":
+        yield SqliteBuildState(tmp_path / "state.db")
+        return
+    import boto3
+    from moto import mock_aws
+
+    from lakeline.adapters.aws.dynamodb_build_state import DynamoDbBuildState
+    from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
+
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(
+            TableName="ledger",
+            KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "object_id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield DynamoDbBuildState("ledger", client)
+        assert DynamoDbLedger("ledger", client).entries() == []  # build items are not ledger entries
+
+
+def test_record_update_and_forget(state: Any) -> None:
+    state.record("m", "2024-01-01", "a", 10, NOW)
+    state.record("m", "2024-01-02", "b", 20, NOW)
+    state.record("other", "2024-01-01", "z", 1, NOW)
+    state.record("m", "2024-01-01", "c", 11, NOW)  # rebuilt from new inputs
+    state.forget("m", "2024-01-02")
+
+    assert state.fingerprints("m") == {"2024-01-01": "c"}
+    assert state.fingerprints("other") == {"2024-01-01": "z"}
+    assert state.fingerprints("nothing") == {}

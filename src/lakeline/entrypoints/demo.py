@@ -10,12 +10,13 @@ from rich.console import Console
 from rich.progress import Progress
 
 from lakeline.core.objects import Zone, zone_prefix
-from lakeline.entrypoints.render import ledger_table, result_table
+from lakeline.entrypoints.render import build_table, ledger_table, result_table
 from lakeline.events.s3 import object_created_event
 from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 from lakeline.project import init_project
 from lakeline.runtime.local import LocalRuntime
 from lakeline.runtime.settings import LocalSettings
+from lakeline.usecases.build import build_models
 from lakeline.usecases.landing import land
 from lakeline.usecases.process_object import Outcome, ProcessResult
 
@@ -79,6 +80,12 @@ def _report(runtime: LocalRuntime, results: list[ProcessResult], console: Consol
         console.print(f"duplicate delivery of [bold]{dup.key}[/bold]: already processed, nothing done")
     written = sorted({p for e in processed for p in e.partitions})
     console.print(f"partitions written: {', '.join(f'dt={p}' for p in written)}")
+    if runtime.models:
+        builds = build_models(runtime.models, runtime.build_deps)
+        if any(b.did_work for b in builds):
+            console.print(build_table(builds))
+        else:
+            console.print("analytics: up to date, nothing to build")
     engine = runtime.query_engine()
     try:
         for path in runtime.settings.project.queries():
@@ -92,6 +99,7 @@ def _report(runtime: LocalRuntime, results: list[ProcessResult], console: Consol
         f"  curated Parquet   {store.uri(zone_prefix(Zone.CURATED, DATASET))}\n"
         f"  quarantined rows  {store.uri(zone_prefix(Zone.QUARANTINE, DATASET))}\n"
         f"  the ledger        lakeline status\n"
+        f"  analytics         lakeline query \"SELECT * FROM taxi_hourly_demand ORDER BY dt, pickup_hour\"\n"
         f'  your own SQL      lakeline query "SELECT dt, count(*) FROM {DATASET} GROUP BY dt"\n'
         f'  why rows failed   lakeline query "SELECT reasons, count(*) AS n FROM {DATASET}_quarantine '
         'GROUP BY reasons ORDER BY n DESC"'

@@ -13,6 +13,7 @@ from lakeline.engines.duckdb.models import model_table
 from lakeline_infra.catalog import Catalog
 from lakeline_infra.config import EnvConfig
 from lakeline_infra.cost import Cost, tag_everything
+from lakeline_infra.etl import Etl
 from lakeline_infra.ingestion import Ingestion
 from lakeline_infra.ledger import Ledger
 from lakeline_infra.monitoring import Monitoring
@@ -57,7 +58,16 @@ class LakelineStack(cdk.Stack):
             dead_letters=ingestion.dead_letters,
         )  # fmt: skip
         Cost(self, "Cost", config=config, topic=monitoring.topic)
+        artifacts = f"s3://{storage.artifacts.bucket_name}/glue"
+        etl = Etl(
+            self, "Etl", config=config, storage=storage, ledger=ledger.table,
+            script=f"{artifacts}/transform_data.py", wheel=f"{artifacts}/lakeline-0.1.0-py3-none-any.whl",
+        )  # fmt: skip
+        cdk.CfnOutput(
+            self, "GlueArtifacts", value=artifacts,
+            description="Upload the Glue script and the lakeline wheel here (docs/setup_guide.md)",
+        )  # fmt: skip
         tag_everything(self, config)
-        acknowledge(self, prefix_grants=ingestion.prefix_grants)
+        acknowledge(self, prefix_grants=[*ingestion.prefix_grants, *etl.prefix_grants])
         add_checkov_skips(self)
         self.storage, self.ledger, self.ingestion, self.catalog = storage, ledger.table, ingestion, catalog

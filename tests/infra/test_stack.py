@@ -200,9 +200,15 @@ def test_everything_taggable_carries_the_cost_tags(dev: assertions.Template) -> 
 
 
 def _role_statements(template: assertions.Template) -> list[dict[str, Any]]:
-    (policy,) = resources(template, "AWS::IAM::Policy").values()
-    statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
-    return statements
+    """The statements of the process_object function's role."""
+    roles = resources(template, "AWS::IAM::Role")
+    (role,) = [k for k, r in roles.items() if "lambda.amazonaws.com" in json.dumps(r)]
+    policies = [
+        p
+        for p in resources(template, "AWS::IAM::Policy").values()
+        if role in json.dumps(p["Properties"]["Roles"])
+    ]
+    return [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
 
 
 def _actions(statement: dict[str, Any]) -> list[str]:
@@ -213,8 +219,8 @@ def _actions(statement: dict[str, Any]) -> list[str]:
 def test_least_privilege_for_the_process_role(dev: assertions.Template) -> None:
     statements = _role_statements(dev)
     assert not resources(dev, "AWS::IAM::ManagedPolicy")
-    (role,) = resources(dev, "AWS::IAM::Role").values()
-    assert "ManagedPolicyArns" not in role["Properties"]
+    for role in resources(dev, "AWS::IAM::Role").values():
+        assert "ManagedPolicyArns" not in role["Properties"]
     for statement in statements:
         assert all(a != "*" and not a.endswith(":*") for a in _actions(statement)), statement
     writes = [s for s in statements if any(a.startswith(("s3:Put", "s3:Delete")) for a in _actions(s))]
@@ -263,3 +269,37 @@ def test_the_plain_cloudformation_template_is_in_sync_with_the_cdk_app() -> None
     template = export.yaml.safe_load(text)
     assert "BootstrapVersion" not in template.get("Parameters", {})  # deployable without `cdk bootstrap`
     assert len(template["Parameters"]) == 2  # the Lambda artifact's bucket and key
+
+
+def test_the_glue_job_is_glue5_flex_in_dev_and_encrypted(templates: dict[str, assertions.Template]) -> None:
+    templates["dev"].has_resource_properties(
+        "AWS::Glue::Job",
+        {
+            "GlueVersion": "5.0",
+            "ExecutionClass": "FLEX",
+            "NumberOfWorkers": ENVIRONMENTS["dev"].glue_workers,
+            "Command": Match.object_like({"Name": "glueetl", "ScriptLocation": Match.any_value()}),
+            "SecurityConfiguration": Match.any_value(),
+            "DefaultArguments": Match.object_like({"--job-bookmark-option": "job-bookmark-disable"}),
+        },
+    )
+    templates["prod"].has_resource_properties("AWS::Glue::Job", {"ExecutionClass": "STANDARD"})
+    templates["dev"].resource_count_is("AWS::Glue::SecurityConfiguration", 1)
+
+
+def test_the_glue_role_cannot_write_raw_or_curated(dev: assertions.Template) -> None:
+    roles = resources(dev, "AWS::IAM::Role")
+    (glue_role,) = [k for k, r in roles.items() if "glue.amazonaws.com" in json.dumps(r)]
+    policies = [
+        p
+        for p in resources(dev, "AWS::IAM::Policy").values()
+        if glue_role in json.dumps(p["Properties"]["Roles"])
+    ]
+    statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    writes = [s for s in statements if any(a.startswith(("s3:Put", "s3:Delete")) for a in _actions(s))]
+    assert writes
+    for statement in writes:
+        resource = json.dumps(statement["Resource"])
+        assert "StorageAnalytics" in resource and "/analytics/*" in resource, statement
+        assert "StorageRaw" not in resource and "StorageCurated" not in resource
+    assert not any("StorageRaw" in json.dumps(s["Resource"]) for s in statements)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,6 +30,7 @@ def moto_ready_template() -> str:
     return json.dumps(template)
 
 
+@pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")  # the types moto skips (see above)
 def test_the_template_deploys_and_creates_the_pipeline(moto_endpoint: str) -> None:
     def client(service: str) -> Any:
         return boto3.client(service, endpoint_url=moto_endpoint, region_name="us-east-1")

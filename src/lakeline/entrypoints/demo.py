@@ -99,7 +99,7 @@ def _report(runtime: LocalRuntime, results: list[ProcessResult], console: Consol
         f"  curated Parquet   {store.uri(zone_prefix(Zone.CURATED, DATASET))}\n"
         f"  quarantined rows  {store.uri(zone_prefix(Zone.QUARANTINE, DATASET))}\n"
         f"  the ledger        lakeline status\n"
-        f"  analytics         lakeline query \"SELECT * FROM taxi_hourly_demand ORDER BY dt, pickup_hour\"\n"
+        f'  analytics         lakeline query "SELECT * FROM taxi_hourly_demand ORDER BY dt, pickup_hour"\n'
         f'  your own SQL      lakeline query "SELECT dt, count(*) FROM {DATASET} GROUP BY dt"\n'
         f'  why rows failed   lakeline query "SELECT reasons, count(*) AS n FROM {DATASET}_quarantine '
         'GROUP BY reasons ORDER BY n DESC"'

@@ -158,3 +158,54 @@ class BuildState(Protocol):
     def forget(self, model: str, partition: str) -> None:
         """Forget a partition whose inputs are gone."""
         ...
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """What an HTTP GET returned (header names lower-cased)."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class HttpClient(Protocol):
+    """Makes HTTP GET requests."""
+
+    def get(
+        self, url: str, params: Mapping[str, str], headers: Mapping[str, str], timeout: float
+    ) -> HttpResponse:
+        """One GET; raises TransientError when the connection fails or times out."""
+        ...
+
+
+@dataclass(frozen=True)
+class CursorState:
+    """Where the last pull of a dataset stopped, and the keys of its boundary records."""
+
+    value: str
+    boundary_keys: tuple[str, ...] = ()
+
+
+class CursorStore(Protocol):
+    """The incremental cursor of each pulled dataset, and the history of pulls."""
+
+    def get(self, dataset: str) -> CursorState | None:
+        """The committed cursor, or None before the first pull."""
+        ...
+
+    def commit(self, dataset: str, state: CursorState) -> None:
+        """Move the cursor (only after the pulled records are written)."""
+        ...
+
+    def record_run(self, dataset: str, status: str, pages: int, records: int, detail: str) -> None:
+        """Remember one pull, successful or not."""
+        ...
+
+
+class Secrets(Protocol):
+    """Reads a named secret (the environment locally, Secrets Manager on AWS)."""
+
+    def get(self, name: str) -> str:
+        """The secret's value; raises TerminalError if it does not exist."""
+        ...

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from lakeline.core.http_source import HttpSource
 from lakeline.core.partitioning import Granularity
 from lakeline.core.timeformats import (
     DEFAULT_DATE_FORMATS,
@@ -73,6 +74,13 @@ class Source(_Model):
     format: SourceFormat
     compression: Literal["auto", "none", "gzip"] = "auto"
     csv: CsvOptions | None = None
+    http: HttpSource | None = None
+
+    @model_validator(mode="after")
+    def _http_lands_jsonl(self) -> Source:
+        if self.http is not None and self.format is not SourceFormat.JSONL:
+            raise ValueError("a source with `http` lands its records as jsonl: set format: jsonl")
+        return self
 
     @property
     def dialect(self) -> CsvOptions:

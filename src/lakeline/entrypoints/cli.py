@@ -172,6 +172,29 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], dataset: str, no_process
 
 
 @main.command()
+@click.argument("dataset")
+@click.pass_context
+@_fail_cleanly
+def pull(ctx: click.Context, dataset: str) -> None:
+    """Pull new records of an HTTP dataset into raw/, then process them from their event."""
+    from lakeline.entrypoints.render import ledger_table
+    from lakeline.usecases.landing import announce
+    from lakeline.usecases.pull import pull as pull_dataset
+
+    runtime = _runtime(ctx)
+    result = pull_dataset(runtime.contracts.get(dataset), runtime.pull_deps)
+    console.print(
+        f"pulled {result.records:,} records in {result.pages} pages"
+        + (f" ({result.skipped_duplicates} already pulled)" if result.skipped_duplicates else "")
+        + (f"; cursor now {result.cursor}" if result.cursor else "")
+    )
+    for note in result.notes:
+        console.print(f"note: {note}")
+    if result.object is not None:
+        console.print(ledger_table([r.entry for r in announce([result.object], runtime.bus) if r.entry]))
+
+
+@main.command()
 @click.option("--watch", is_flag=True, help="Keep processing files as they land.")
 @click.option(
     "--interval",

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lakeline.adapters.local.build_state import SqliteBuildState
+from lakeline.adapters.local.cursor_store import EnvironmentSecrets, SqliteCursorStore
 from lakeline.adapters.local.event_bus import LocalEventBus
+from lakeline.adapters.local.http_client import UrllibHttpClient
 from lakeline.adapters.local.ledger import SqliteLedger
 from lakeline.adapters.local.metrics import SqliteMetrics, SqliteNotifier
 from lakeline.adapters.local.object_store import LocalObjectStore
@@ -26,6 +28,7 @@ from lakeline.ports import ObjectStore
 from lakeline.runtime.settings import LocalSettings
 from lakeline.usecases.build import BuildDeps
 from lakeline.usecases.process_object import ProcessDeps, ProcessResult
+from lakeline.usecases.pull import PullDeps
 
 if TYPE_CHECKING:
     from lakeline.adapters.aws.clients import AwsClients
@@ -102,6 +105,19 @@ class LocalRuntime:
     def on_object_created(self, event: Mapping[str, Any]) -> ProcessResult:
         """The local twin of the process_object Lambda function."""
         return handle_object_created(event, self.deps)
+
+    @cached_property
+    def cursors(self) -> SqliteCursorStore:
+        """Cursors and pull history of HTTP datasets."""
+        return SqliteCursorStore(self.settings.state_db)
+
+    @cached_property
+    def pull_deps(self) -> PullDeps:
+        """What pulling an HTTP dataset needs."""
+        return PullDeps(
+            store=self.store, http=UrllibHttpClient(), cursors=self.cursors, secrets=EnvironmentSecrets(),
+            metrics=self.metrics, work_root=self.work_dir,
+        )  # fmt: skip
 
     @cached_property
     def models(self) -> list[Model]:

@@ -34,6 +34,7 @@ def test_demo_runs_the_pipeline_and_reports_each_file(demo_dir: tuple[Path, str]
     assert out.count("yellow_tripdata_2024-01-0") >= 3
     assert "duplicate delivery of raw/taxi_trips/yellow_tripdata_2024-01-01.csv" in out
     assert "partitions written: dt=2024-01-01, dt=2024-01-02, dt=2024-01-03" in out
+    assert "pulled 288 weather_observations records in 3 pages from http://127.0.0.1:" in out
     for name in ("01_daily_volume_and_revenue", "05_hourly_demand"):
         assert name in out
     assert "Where to look next" in out
@@ -42,14 +43,16 @@ def test_demo_runs_the_pipeline_and_reports_each_file(demo_dir: tuple[Path, str]
 def test_status_and_query_agree_with_the_ledger(demo_dir: tuple[Path, str]) -> None:
     folder, _ = demo_dir
     summary = json.loads(lakeline(folder, "status", "--format", "json").stdout)[0]
-    assert summary["objects"] == 3
-    assert summary["by_status"] == {"processed": 3}
-    assert summary["rows_in"] == 60_000 == summary["rows_kept"] + summary["rows_quarantined"]
+    assert summary["objects"] == 4  # three taxi files and one pull from the sample weather API
+    assert summary["by_status"] == {"processed": 4}
+    assert summary["rows_in"] == 60_000 + 288 == summary["rows_kept"] + summary["rows_quarantined"]
 
-    counted = json.loads(
-        lakeline(folder, "query", "SELECT count(*) AS n FROM taxi_trips", "--format", "json").stdout
-    )
-    assert counted == [{"n": summary["rows_kept"]}]
+    def count(table: str) -> int:
+        answer = lakeline(folder, "query", f"SELECT count(*) AS n FROM {table}", "--format", "json").stdout
+        return int(json.loads(answer)[0]["n"])
+
+    assert count("weather_observations") == 288
+    assert count("taxi_trips") + count("weather_observations") == summary["rows_kept"]
     bad = lakeline(folder, "query", "SELECT count(*) FROM taxi_trips_quarantine", "--format", "csv").stdout
     assert bad.splitlines()[1] == str(summary["rows_quarantined"])
 

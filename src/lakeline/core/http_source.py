@@ -64,7 +64,7 @@ class Incremental(_Model):
 class HttpSource(_Model):
     """A REST API that serves a dataset's records as JSON."""
 
-    url: str = Field(pattern=r"^https?://")
+    url: str = Field(pattern=r"^(https?://|\$\{)", description="may use ${VAR} or ${VAR:-default}")
     params: dict[str, str] = Field(default_factory=dict)
     auth: Auth = Auth()
     records_path: str = Field(default="", description="dot path to the records list ('' = the body itself)")

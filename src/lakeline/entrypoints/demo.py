@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,10 +18,11 @@ from lakeline.project import init_project
 from lakeline.runtime.local import LocalRuntime
 from lakeline.runtime.settings import LocalSettings
 from lakeline.usecases.build import build_models
-from lakeline.usecases.landing import land
+from lakeline.usecases.landing import announce, land
 from lakeline.usecases.process_object import Outcome, ProcessResult
 
 DATASET = "taxi_trips"
+API_DATASET = "weather_observations"
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,25 @@ def run_demo(settings: LocalSettings, options: DemoOptions, console: Console) ->
         assert first_event is not None
         results += runtime.bus.put_events([first_event])  # at-least-once: the same event again
         progress.advance(task)
+        if API_DATASET in runtime.contracts:
+            results += _pull_sample_api(runtime, console)
     _report(runtime, results, console)
     return results
+
+
+def _pull_sample_api(runtime: LocalRuntime, console: Console) -> list[ProcessResult]:
+    """Serve sample weather observations on 127.0.0.1 and pull them like any HTTP source."""
+    from lakeline import sample_api
+    from lakeline.usecases.pull import pull
+
+    with sample_api.serve(sample_api.observations()) as url:
+        os.environ["WEATHER_API_URL"] = url
+        result = pull(runtime.contracts.get(API_DATASET), runtime.pull_deps)
+    console.print(
+        f"pulled {result.records:,} {API_DATASET} records in {result.pages} pages from {url}"
+        + (f" ({result.skipped_duplicates} already pulled)" if result.skipped_duplicates else "")
+    )
+    return announce([result.object], runtime.bus) if result.object is not None else []
 
 
 def _report(runtime: LocalRuntime, results: list[ProcessResult], console: Console) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 import random
 import re
 import tempfile
@@ -125,10 +126,29 @@ def _since(cursor: str, lag_seconds: int) -> str:
     return earlier.isoformat().replace("+00:00", "Z") if cursor.endswith("Z") else earlier.isoformat()
 
 
+_VARIABLE = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+
+
+def resolve_url(url: str, environ: Mapping[str, str]) -> str:
+    """Fill ``${VAR}`` and ``${VAR:-default}`` in a URL from the environment.
+
+    Raises:
+        PullError: If a variable without a default is not set.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        found = environ.get(match[1]) or match[2]
+        if found is None:
+            raise PullError(f"the source URL needs ${{{match[1]}}}, which is not set")
+        return found
+
+    return _VARIABLE.sub(value, url)
+
+
 def _pages(source: HttpSource, params: dict[str, str], headers: Mapping[str, str], deps: PullDeps,
            result: PullResult) -> list[dict[str, Any]]:  # fmt: skip
     spec = source.pagination
-    url, records, seen = source.url, [], set()
+    url, records, seen = resolve_url(source.url, os.environ), [], set()
     page, offset = spec.first_page, 0
     for _ in range(source.max_pages):
         if spec.style is Pagination.PAGE:

@@ -72,7 +72,7 @@ class Ingestion(Construct):
         log_group = logs.LogGroup(
             self,
             "Logs",
-            retention=_retention(config.log_retention_days),
+            retention=retention_for(config.log_retention_days),
             encryption_key=storage.key,
             removal_policy=config.removal_policy,
         )
@@ -139,6 +139,6 @@ _RETENTION = {
 }  # fmt: skip
 
 
-def _retention(days: int) -> logs.RetentionDays:
+def retention_for(days: int) -> logs.RetentionDays:
     """The shortest CloudWatch retention that keeps logs at least ``days`` days."""
     return _RETENTION[min((d for d in _RETENTION if d >= days), default=365)]

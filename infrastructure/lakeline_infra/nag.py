@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from cdk_nag import AwsSolutionsChecks
 
@@ -49,7 +50,11 @@ def add_checks(app: cdk.App) -> None:
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
 
 
-def acknowledge(stack: cdk.Stack, prefix_grants: list[tuple[s3.IBucket, str]]) -> None:
+def acknowledge(
+    stack: cdk.Stack,
+    prefix_grants: list[tuple[s3.IBucket, str]],
+    invoked: list[lambda_.IFunction] | None = None,
+) -> None:
     """Acknowledge the findings above for a stack, with their reasons.
 
     ``prefix_grants`` lists the (bucket, key prefix) pairs a role may use objects under: a
@@ -58,6 +63,15 @@ def acknowledge(stack: cdk.Stack, prefix_grants: list[tuple[s3.IBucket, str]]) -
     validations = cdk.Validations.of(stack)
     for rule, reason in ACKNOWLEDGED.items():
         validations.acknowledge(cdk.Acknowledgment(id=rule, reason=reason))
+    for function in invoked or []:
+        cfn = function.node.default_child
+        assert isinstance(cfn, cdk.CfnElement)
+        validations.acknowledge(
+            cdk.Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::<{stack.get_logical_id(cfn)}.Arn>:*]",
+                reason="grant_invoke: any version or alias of this one function, for its schedules",
+            )
+        )
     for bucket, prefix in prefix_grants:
         cfn = bucket.node.default_child
         assert isinstance(cfn, cdk.CfnElement)

@@ -10,6 +10,7 @@ from constructs import Construct
 from lakeline.analytics.models import load_models
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.models import model_table
+from lakeline_infra.api_ingest import ApiIngest
 from lakeline_infra.catalog import Catalog
 from lakeline_infra.config import EnvConfig
 from lakeline_infra.cost import Cost, tag_everything
@@ -58,6 +59,10 @@ class LakelineStack(cdk.Stack):
             dead_letters=ingestion.dead_letters,
         )  # fmt: skip
         Cost(self, "Cost", config=config, topic=monitoring.topic)
+        api = ApiIngest(
+            self, "ApiIngest", config=config, contracts=contracts, storage=storage, ledger=ledger.table,
+            dead_letters=ingestion.dead_letters, code=lambda_code,
+        )  # fmt: skip
         artifacts = f"s3://{storage.artifacts.bucket_name}/glue"
         etl = Etl(
             self, "Etl", config=config, storage=storage, ledger=ledger.table,
@@ -68,6 +73,10 @@ class LakelineStack(cdk.Stack):
             description="Upload the Glue script and the lakeline wheel here (docs/setup_guide.md)",
         )  # fmt: skip
         tag_everything(self, config)
-        acknowledge(self, prefix_grants=[*ingestion.prefix_grants, *etl.prefix_grants])
+        acknowledge(
+            self,
+            prefix_grants=[*ingestion.prefix_grants, *etl.prefix_grants, *api.prefix_grants],
+            invoked=[api.function] if api.schedules else [],
+        )
         add_checkov_skips(self)
         self.storage, self.ledger, self.ingestion, self.catalog = storage, ledger.table, ingestion, catalog

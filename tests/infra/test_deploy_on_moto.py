@@ -70,8 +70,12 @@ def test_the_template_deploys_and_creates_the_pipeline(moto_endpoint: str) -> No
     (main,) = [a for a in attributes if "RedrivePolicy" in a]
     assert json.loads(main["RedrivePolicy"])["maxReceiveCount"] == 5
     assert "KmsMasterKeyId" in main
-    (function_name,) = by_type["AWS::Lambda::Function"]
-    function = client("lambda").get_function(FunctionName=function_name)["Configuration"]
+    functions = [
+        client("lambda").get_function(FunctionName=n)["Configuration"]
+        for n in by_type["AWS::Lambda::Function"]
+    ]
+    (function,) = [f for f in functions if f["Handler"].endswith("process_object.handler")]
+    assert len(functions) == 2  # process_object, and ingest_api for the HTTP datasets
     assert function["Runtime"] == "python3.12"
     assert function["Handler"] == "lakeline.entrypoints.aws_lambda.process_object.handler"
     assert set(function["Environment"]["Variables"]) >= {"LAKELINE_LAKE_BUCKET", "LAKELINE_LEDGER_TABLE"}

@@ -93,8 +93,14 @@ def test_the_rule_is_the_one_lakeline_events_defines(dev: assertions.Template) -
     assert "Ref" in json.dumps(pattern["detail"]["bucket"]["name"])  # the raw bucket, by reference
 
 
+def _process_function(template: assertions.Template) -> dict[str, Any]:
+    functions = resources(template, "AWS::Lambda::Function").values()
+    (function,) = [f for f in functions if f["Properties"]["Handler"].endswith("process_object.handler")]
+    return function
+
+
 def test_queue_has_kms_a_dlq_and_six_times_the_function_timeout(dev: assertions.Template) -> None:
-    (function,) = resources(dev, "AWS::Lambda::Function").values()
+    function = _process_function(dev)
     timeout = function["Properties"]["Timeout"]
     queues = resources(dev, "AWS::SQS::Queue").values()
     main = next(q for q in queues if "RedrivePolicy" in q["Properties"])
@@ -202,7 +208,7 @@ def test_everything_taggable_carries_the_cost_tags(dev: assertions.Template) -> 
 def _role_statements(template: assertions.Template) -> list[dict[str, Any]]:
     """The statements of the process_object function's role."""
     roles = resources(template, "AWS::IAM::Role")
-    (role,) = [k for k, r in roles.items() if "lambda.amazonaws.com" in json.dumps(r)]
+    (role,) = [k for k, r in roles.items() if "process_object" in r["Properties"].get("Description", "")]
     policies = [
         p
         for p in resources(template, "AWS::IAM::Policy").values()
@@ -268,7 +274,7 @@ def test_the_plain_cloudformation_template_is_in_sync_with_the_cdk_app() -> None
     assert (REPO / "infrastructure" / "parameters.json").read_text() == parameters, "run `make cfn`"
     template = export.yaml.safe_load(text)
     assert "BootstrapVersion" not in template.get("Parameters", {})  # deployable without `cdk bootstrap`
-    assert len(template["Parameters"]) == 2  # the Lambda artifact's bucket and key
+    assert len(template["Parameters"]) == 4  # the Lambda artifact's bucket and key, for each function
 
 
 def test_the_glue_job_is_glue5_flex_in_dev_and_encrypted(templates: dict[str, assertions.Template]) -> None:
@@ -303,3 +309,33 @@ def test_the_glue_role_cannot_write_raw_or_curated(dev: assertions.Template) -> 
         assert "StorageAnalytics" in resource and "/analytics/*" in resource, statement
         assert "StorageRaw" not in resource and "StorageCurated" not in resource
     assert not any("StorageRaw" in json.dumps(s["Resource"]) for s in statements)
+
+
+def test_each_http_dataset_has_a_schedule_and_a_narrow_writer(dev: assertions.Template) -> None:
+    contracts = ContractRegistry.from_directory(REPO / "datasets")
+    pulled = sorted(c.name for c in contracts if c.source.http is not None)
+    schedules = resources(dev, "AWS::Scheduler::Schedule")
+    inputs = sorted(json.loads(s["Properties"]["Target"]["Input"])["dataset"] for s in schedules.values())
+    assert inputs == pulled == ["weather_observations"]
+    for schedule in schedules.values():
+        props = schedule["Properties"]
+        assert props["ScheduleExpression"] == "rate(1 hour)"
+        assert (
+            props["Target"]["DeadLetterConfig"]["Arn"]
+            and props["Target"]["RetryPolicy"]["MaximumRetryAttempts"] == 3
+        )
+    dev.has_resource_properties(
+        "AWS::Lambda::Function",
+        {"Handler": "lakeline.entrypoints.aws_lambda.ingest_api.handler", "Architectures": ["arm64"]},
+    )
+    roles = resources(dev, "AWS::IAM::Role")
+    (role,) = [k for k, r in roles.items() if "ingest_api" in r["Properties"].get("Description", "")]
+    policies = [
+        p for p in resources(dev, "AWS::IAM::Policy").values() if role in json.dumps(p["Properties"]["Roles"])
+    ]
+    statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    s3_statements = [s for s in statements if any(a.startswith("s3:") for a in _actions(s))]
+    assert s3_statements
+    for statement in s3_statements:  # it may only add objects under raw/<its dataset>/
+        assert all(a.startswith(("s3:PutObject", "s3:Abort")) for a in _actions(statement)), statement
+        assert "/raw/weather_observations/*" in json.dumps(statement["Resource"])

@@ -11,12 +11,15 @@ from pathlib import Path
 
 from lakeline.adapters.aws.clients import AwsClients
 from lakeline.adapters.aws.dynamodb_build_state import DynamoDbBuildState
+from lakeline.adapters.aws.dynamodb_cursor_store import DynamoDbCursorStore
 from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
 from lakeline.adapters.aws.emf_metrics import EmfMetrics
 from lakeline.adapters.aws.eventbridge_publisher import EventBridgePublisher
 from lakeline.adapters.aws.glue_handoff import GlueHandoff
 from lakeline.adapters.aws.s3_object_store import S3ObjectStore
+from lakeline.adapters.aws.secrets_manager import SecretsManagerSecrets
 from lakeline.adapters.aws.sqs_dead_letters import SqsDeadLetters
+from lakeline.adapters.local.http_client import UrllibHttpClient
 from lakeline.analytics.models import Model, load_models
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
@@ -24,6 +27,7 @@ from lakeline.project import Project
 from lakeline.runtime.settings import SettingsError
 from lakeline.usecases.build import BuildDeps, ModelRunner
 from lakeline.usecases.process_object import ProcessDeps
+from lakeline.usecases.pull import PullDeps
 
 # The deployed stack keeps raw data in LAKELINE_LAKE_BUCKET and the other zones in their own buckets.
 ZONE_BUCKET_VARIABLES = {
@@ -128,6 +132,21 @@ class AwsRuntime:
             ledger=deps.ledger,
             state=DynamoDbBuildState(self.settings.ledger_table, self.clients.dynamodb()),
             runner=runner,
+            metrics=deps.metrics,
+            work_root=self.settings.work_dir,
+        )
+
+    @cached_property
+    def pull_deps(self) -> PullDeps:
+        """What pulling an HTTP dataset needs on AWS: the cursor beside the ledger, Secrets Manager."""
+        deps = self.deps
+        return PullDeps(
+            store=deps.store,
+            http=UrllibHttpClient(),
+            cursors=DynamoDbCursorStore(self.settings.ledger_table, self.clients.dynamodb()),
+            secrets=SecretsManagerSecrets(
+                self.clients.client("secretsmanager"), os.environ.get("LAKELINE_SECRET_PREFIX", "")
+            ),
             metrics=deps.metrics,
             work_root=self.settings.work_dir,
         )

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from lakeline.adapters.aws.dynamodb_build_state import BUILD_PREFIX
+from lakeline.adapters.aws.dynamodb_cursor_store import CURSOR_PREFIX, PULL_PREFIX
 from lakeline.core.ledger import LedgerEntry, Status
 from lakeline.core.objects import ObjectRef
 from lakeline.errors import TerminalError, TransientError
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
 _TIMES = ("started_at", "finished_at", "lease_expires_at")
 _THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
               "InternalServerError", "TransactionConflictException"}  # fmt: skip
+
+
+# Build state, cursors and pull history live in the same table under these key prefixes.
+INTERNAL_PREFIXES = (BUILD_PREFIX, CURSOR_PREFIX, PULL_PREFIX)
 
 
 class LedgerUnavailableError(TransientError):
@@ -118,7 +123,7 @@ class DynamoDbLedger:
                 found += [
                     self._entry(item)
                     for item in page.get("Items", [])
-                    if not item["object_id"]["S"].startswith(BUILD_PREFIX)  # build state shares the table
+                    if not item["object_id"]["S"].startswith(INTERNAL_PREFIXES)  # other items share the table
                 ]
         except Exception as exc:
             raise _translate(exc, "scan") from exc

@@ -1,0 +1,119 @@
+"""API ingest: one EventBridge Scheduler schedule per HTTP dataset -> the ingest_api function."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from lakeline.core.objects import Zone, zone_prefix
+from lakeline.core.registry import ContractRegistry
+from lakeline_infra.config import EnvConfig
+from lakeline_infra.ingestion import retention_for
+from lakeline_infra.storage import Storage
+
+HANDLER = "lakeline.entrypoints.aws_lambda.ingest_api.handler"
+
+
+class ApiIngest(Construct):
+    """Pulls every contract with an ``http`` source on its own schedule; secrets in Secrets Manager."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: EnvConfig,
+        contracts: ContractRegistry,
+        storage: Storage,
+        ledger: dynamodb.ITable,
+        dead_letters: sqs.IQueue,
+        code: Path | None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        sources = [c for c in contracts if c.source.http is not None]
+        self.prefix_grants: list[tuple[s3.IBucket, str]] = []
+        self.schedules: list[scheduler.CfnSchedule] = []
+        if not sources:
+            return
+        role = iam.Role(
+            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"{config.project} ingest_api: write pulled records to raw/<dataset>/ only",
+        )  # fmt: skip
+        log_group = logs.LogGroup(
+            self, "Logs", retention=retention_for(config.log_retention_days), encryption_key=storage.key,
+            removal_policy=config.removal_policy,
+        )  # fmt: skip
+        log_group.grant_write(role)
+        self.function = lambda_.Function(
+            self,
+            "IngestApi",
+            runtime=lambda_.Runtime.PYTHON_3_12,
+            architecture=lambda_.Architecture.ARM_64,
+            handler=HANDLER,
+            code=lambda_.Code.from_asset(str(code)) if code else lambda_.Code.from_cfn_parameters(),
+            memory_size=512,
+            timeout=cdk.Duration.minutes(5),
+            reserved_concurrent_executions=len(sources),
+            role=role,
+            log_group=log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+            environment_encryption=storage.key,
+            environment={
+                "LAKELINE_LAKE_BUCKET": storage.raw.bucket_name,
+                "LAKELINE_LEDGER_TABLE": ledger.table_name,
+                "LAKELINE_SECRET_PREFIX": f"{config.project}/",
+                "POWERTOOLS_SERVICE_NAME": "lakeline",
+            },
+        )
+        ledger.grant_read_write_data(role)
+        invoke = iam.Role(self, "SchedulerRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"))
+        self.function.grant_invoke(invoke)
+        dead_letters.grant_send_messages(invoke)
+        secrets: dict[str, secretsmanager.Secret] = {}
+        for contract in sources:
+            http = contract.source.http
+            assert http is not None
+            prefix = zone_prefix(Zone.RAW, contract.name)
+            storage.raw.grant_put(role, f"{prefix}*")
+            self.prefix_grants.append((storage.raw, prefix))
+            if http.auth.secret and http.auth.secret not in secrets:
+                secret = secretsmanager.Secret(
+                    self, f"Secret-{http.auth.secret}", secret_name=f"{config.project}/{http.auth.secret}",
+                    description=f"API credential of {contract.name}: set its value after the first deploy",
+                    encryption_key=storage.key, removal_policy=config.removal_policy,
+                )  # fmt: skip
+                secret.grant_read(role)
+                secrets[http.auth.secret] = secret
+            self.schedules.append(
+                scheduler.CfnSchedule(
+                    self,
+                    f"Schedule-{contract.name}",
+                    description=f"Pull {contract.name} from its API",
+                    schedule_expression=http.schedule,
+                    flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
+                    target=scheduler.CfnSchedule.TargetProperty(
+                        arn=self.function.function_arn,
+                        role_arn=invoke.role_arn,
+                        input=json.dumps({"dataset": contract.name}),
+                        retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
+                            maximum_retry_attempts=3, maximum_event_age_in_seconds=3600
+                        ),
+                        dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(
+                            arn=dead_letters.queue_arn
+                        ),
+                    ),
+                    kms_key_arn=storage.key.key_arn,
+                )
+            )
+        storage.key.grant_encrypt_decrypt(invoke)

@@ -54,3 +54,25 @@ def s3_bucket(moto_endpoint: str) -> str:
     name = f"lake-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1").create_bucket(Bucket=name)
     return name
+
+
+def create_ledger_table(client: object, name: str = "ledger") -> None:
+    """The ledger table as the stack defines it: a string hash key object_id, on demand."""
+    client.create_table(  # type: ignore[attr-defined]
+        TableName=name,
+        KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "object_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+@pytest.fixture
+def dynamodb_ledger() -> Iterator[object]:
+    """A DynamoDB client (moto, in-process) with an empty ledger table named 'ledger'."""
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_ledger_table(client)
+        yield client

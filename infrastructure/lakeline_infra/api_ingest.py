@@ -8,8 +8,6 @@ from pathlib import Path
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -19,7 +17,7 @@ from constructs import Construct
 from lakeline.core.objects import Zone, zone_prefix
 from lakeline.core.registry import ContractRegistry
 from lakeline_infra.config import EnvConfig
-from lakeline_infra.ingestion import retention_for
+from lakeline_infra.functions import LakelineFunction
 from lakeline_infra.storage import Storage
 
 HANDLER = "lakeline.entrypoints.aws_lambda.ingest_api.handler"
@@ -46,36 +44,24 @@ class ApiIngest(Construct):
         self.schedules: list[scheduler.CfnSchedule] = []
         if not sources:
             return
-        role = iam.Role(
-            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"{config.project} ingest_api: write pulled records to raw/<dataset>/ only",
-        )  # fmt: skip
-        log_group = logs.LogGroup(
-            self, "Logs", retention=retention_for(config.log_retention_days), encryption_key=storage.key,
-            removal_policy=config.removal_policy,
-        )  # fmt: skip
-        log_group.grant_write(role)
-        self.function = lambda_.Function(
+        ingest = LakelineFunction(
             self,
             "IngestApi",
-            runtime=lambda_.Runtime.PYTHON_3_12,
-            architecture=lambda_.Architecture.ARM_64,
+            config=config,
+            storage=storage,
+            code=code,
             handler=HANDLER,
-            code=lambda_.Code.from_asset(str(code)) if code else lambda_.Code.from_cfn_parameters(),
-            memory_size=512,
+            description="ingest_api: write pulled records to raw/<dataset>/ only",
+            memory_mb=512,
             timeout=cdk.Duration.minutes(5),
-            reserved_concurrent_executions=len(sources),
-            role=role,
-            log_group=log_group,
-            tracing=lambda_.Tracing.ACTIVE,
-            environment_encryption=storage.key,
+            concurrency=len(sources),
             environment={
                 "LAKELINE_LAKE_BUCKET": storage.raw.bucket_name,
                 "LAKELINE_LEDGER_TABLE": ledger.table_name,
                 "LAKELINE_SECRET_PREFIX": f"{config.project}/",
-                "POWERTOOLS_SERVICE_NAME": "lakeline",
             },
         )
+        self.function, role = ingest.function, ingest.role
         ledger.grant_read_write_data(role)
         invoke = iam.Role(self, "SchedulerRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"))
         self.function.grant_invoke(invoke)

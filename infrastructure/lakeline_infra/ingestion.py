@@ -9,16 +9,14 @@ import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from lakeline.events.rules import pipeline_rules
 from lakeline_infra.config import EnvConfig
+from lakeline_infra.functions import LakelineFunction
 from lakeline_infra.storage import Storage
 
 HANDLER = "lakeline.entrypoints.aws_lambda.process_object.handler"
@@ -69,33 +67,17 @@ class Ingestion(Construct):
             dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=5, queue=self.dead_letters),
             enforce_ssl=True,
         )
-        log_group = logs.LogGroup(
-            self,
-            "Logs",
-            retention=retention_for(config.log_retention_days),
-            encryption_key=storage.key,
-            removal_policy=config.removal_policy,
-        )
-        role = iam.Role(
-            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"{config.project} process_object: read raw, write curated and quarantine",
-        )  # fmt: skip
-        log_group.grant_write(role)
-        self.function = lambda_.Function(
+        process = LakelineFunction(
             self,
             "ProcessObject",
-            runtime=lambda_.Runtime.PYTHON_3_12,
-            architecture=lambda_.Architecture.ARM_64,
+            config=config,
+            storage=storage,
+            code=code,
             handler=HANDLER,
-            # An asset for `cdk deploy`; CloudFormation parameters for the plain-template export.
-            code=lambda_.Code.from_asset(str(code)) if code else lambda_.Code.from_cfn_parameters(),
-            memory_size=config.lambda_memory_mb,
+            description="process_object: read raw, write curated and quarantine",
+            memory_mb=config.lambda_memory_mb,
             timeout=timeout,
-            reserved_concurrent_executions=config.lambda_reserved_concurrency,
-            role=role,
-            log_group=log_group,
-            tracing=lambda_.Tracing.ACTIVE,
-            environment_encryption=storage.key,
+            concurrency=config.lambda_reserved_concurrency,
             environment={
                 "LAKELINE_LAKE_BUCKET": storage.raw.bucket_name,
                 "LAKELINE_CURATED_BUCKET": storage.curated.bucket_name,
@@ -103,10 +85,10 @@ class Ingestion(Construct):
                 "LAKELINE_LEDGER_TABLE": ledger.table_name,
                 "LAKELINE_DLQ_URL": self.dead_letters.queue_url,
                 "LAKELINE_MAX_OBJECT_BYTES": str(config.max_lambda_object_bytes),
-                "POWERTOOLS_SERVICE_NAME": "lakeline",
                 "POWERTOOLS_METRICS_NAMESPACE": "lakeline",
             },
         )
+        self.function, role = process.function, process.role
         self.function.add_event_source(
             sources.SqsEventSource(self.queue, batch_size=10, report_batch_item_failures=True)
         )
@@ -127,18 +109,3 @@ class Ingestion(Construct):
         storage.curated.grant_read_write(role, "quarantine/*")
         ledger.grant_read_write_data(role)
         self.dead_letters.grant_send_messages(role)
-
-
-_RETENTION = {
-    1: logs.RetentionDays.ONE_DAY, 3: logs.RetentionDays.THREE_DAYS, 5: logs.RetentionDays.FIVE_DAYS,
-    7: logs.RetentionDays.ONE_WEEK, 14: logs.RetentionDays.TWO_WEEKS,
-    30: logs.RetentionDays.ONE_MONTH,
-    60: logs.RetentionDays.TWO_MONTHS, 90: logs.RetentionDays.THREE_MONTHS,
-    180: logs.RetentionDays.SIX_MONTHS,
-    365: logs.RetentionDays.ONE_YEAR,
-}  # fmt: skip
-
-
-def retention_for(days: int) -> logs.RetentionDays:
-    """The shortest CloudWatch retention that keeps logs at least ``days`` days."""
-    return _RETENTION[min((d for d in _RETENTION if d >= days), default=365)]

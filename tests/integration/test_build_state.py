@@ -19,22 +19,12 @@ def state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     if request.param == "sqlite":
         yield SqliteBuildState(tmp_path / "state.db")
         return
-    import boto3
-    from moto import mock_aws
-
     from lakeline.adapters.aws.dynamodb_build_state import DynamoDbBuildState
     from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
 
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        client.create_table(
-            TableName="ledger",
-            KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "object_id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        yield DynamoDbBuildState("ledger", client)
-        assert DynamoDbLedger("ledger", client).entries() == []  # build items are not ledger entries
+    client = request.getfixturevalue("dynamodb_ledger")
+    yield DynamoDbBuildState("ledger", client)
+    assert DynamoDbLedger("ledger", client).entries() == []  # build items are not ledger entries
 
 
 def test_record_update_and_forget(state: Any) -> None:

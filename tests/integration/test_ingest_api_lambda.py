@@ -16,6 +16,8 @@ from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
 from lakeline.emulated.aws import LambdaContext
 from lakeline.errors import EventError
 
+from ..conftest import create_ledger_table
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -28,12 +30,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             monkeypatch.setenv(name, value)
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="raw-lake")
         dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        dynamodb.create_table(
-            TableName="ledger",
-            KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "object_id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_ledger_table(dynamodb)
         from lakeline.entrypoints.aws_lambda import process_object
 
         process_object.runtime.cache_clear()

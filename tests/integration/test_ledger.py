@@ -21,20 +21,9 @@ def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     if request.param == "sqlite":
         yield SqliteLedger(tmp_path / "state.db")
         return
-    import boto3
-    from moto import mock_aws
-
     from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
 
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        client.create_table(
-            TableName="ledger",
-            KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "object_id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        yield DynamoDbLedger("ledger", client)
+    yield DynamoDbLedger("ledger", request.getfixturevalue("dynamodb_ledger"))
 
 
 def test_only_one_worker_gets_the_lease_until_it_expires(ledger: Any) -> None:

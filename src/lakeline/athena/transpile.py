@@ -81,6 +81,19 @@ def _exact_approximations(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _typed(statement: exp.Expression, schema: Schema | None) -> exp.Expression:
+    """A copy of the statement, qualified and typed with the table schema where it is a query."""
+    tree = statement.copy()
+    if isinstance(tree, exp.Query):
+        if schema:
+            try:
+                tree = qualify(tree, schema=dict(schema), dialect=READ, validate_qualify_columns=False)
+            except SqlglotError:
+                tree = statement.copy()  # the engine reports unknown names better than we can
+        tree = annotate_types(tree, schema=dict(schema or {}), dialect=READ)
+    return tree
+
+
 def to_duckdb(statement: exp.Expression, schema: Schema | None = None) -> str:
     """Rewrite one parsed Athena statement for DuckDB with Athena's semantics.
 
@@ -92,15 +105,7 @@ def to_duckdb(statement: exp.Expression, schema: Schema | None = None) -> str:
         QueryError: If the statement cannot be translated.
     """
     try:
-        tree = statement.copy()
-        if isinstance(tree, exp.Query):
-            if schema:
-                try:
-                    tree = qualify(tree, schema=dict(schema), dialect=READ, validate_qualify_columns=False)
-                except SqlglotError:
-                    tree = statement.copy()  # DuckDB reports unknown names better than we can
-            tree = annotate_types(tree, schema=dict(schema or {}), dialect=READ)
-        tree = tree.transform(_round_integer_casts).transform(_exact_approximations)
+        tree = _typed(statement, schema).transform(_round_integer_casts).transform(_exact_approximations)
         return tree.sql(dialect=WRITE)
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query to the local engine: {exc}") from exc
@@ -129,12 +134,9 @@ def to_spark(statement: exp.Expression, schema: Schema | None = None) -> str:
         QueryError: If the statement cannot be translated.
     """
     try:
-        tree = statement.copy()
-        if isinstance(tree, exp.Query):
-            if schema:
-                tree = qualify(tree, schema=dict(schema), dialect=READ, validate_qualify_columns=False)
-            tree = annotate_types(tree, schema=dict(schema or {}), dialect=READ)
-        tree = tree.transform(_round_integer_casts).transform(_exact_spark_approximations)
+        tree = (
+            _typed(statement, schema).transform(_round_integer_casts).transform(_exact_spark_approximations)
+        )
         return tree.sql(dialect="spark")
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query to Spark SQL: {exc}") from exc

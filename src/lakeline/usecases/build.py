@@ -71,6 +71,16 @@ class ModelBuild:
         return bool(self.rebuilt or self.removed)
 
 
+def written_partitions(out: Path, counts: dict[str, int]) -> dict[str, tuple[Path, int]]:
+    """The files an engine wrote under ``out/dt=<value>/``, with each partition's row count."""
+    written: dict[str, tuple[Path, int]] = {}
+    for path in sorted(out.rglob("*.parquet")):
+        value = parse_partition_path(path.parent.name)
+        if value is not None:
+            written[value] = (path, int(counts[value]))
+    return written
+
+
 def analytics_key(model: str, partition: str) -> str:
     """The one file of a model partition; replacing it is atomic, so readers never see two."""
     return f"{zone_prefix(Zone.ANALYTICS, model)}{partition_path(partition)}/{model}.parquet"

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
-from lakeline.sqlfiles import named_queries
-
-_SQL = named_queries(Path(__file__).with_name("build_state.sql"))
+from lakeline.adapters.local.sqlite_statements import SqliteStatements
 
 
-class SqliteBuildState:
+class SqliteBuildState(SqliteStatements):
     """One row per built model partition: the fingerprint of the inputs it came from."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(path, timeout=30)) as con, con:
-            con.execute(_SQL["schema"])
-
-    def _run(self, name: str, **params: object) -> list[tuple[str, str]]:
-        with closing(sqlite3.connect(self.path, timeout=30)) as con, con:
-            return con.execute(_SQL[name], params).fetchall()
+        super().__init__(path, Path(__file__).with_name("build_state.sql"))
 
     def fingerprints(self, model: str) -> dict[str, str]:
         """Partition -> fingerprint of its last build."""

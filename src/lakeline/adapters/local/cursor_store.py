@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from lakeline.adapters.local.sqlite_statements import SqliteStatements
 from lakeline.errors import TerminalError
 from lakeline.ports import CursorState
-from lakeline.sqlfiles import named_queries
-
-_SQL = named_queries(Path(__file__).with_name("cursor_store.sql"))
 
 
-class SqliteCursorStore:
+class SqliteCursorStore(SqliteStatements):
     """One cursor per dataset; one row per pull."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(path, timeout=30)) as con, con:
-            con.executescript(_SQL["schema"])
-
-    def _run(self, name: str, **params: Any) -> list[tuple[Any, ...]]:
-        with closing(sqlite3.connect(self.path, timeout=30)) as con, con:
-            return con.execute(_SQL[name], params).fetchall()
+        super().__init__(path, Path(__file__).with_name("cursor_store.sql"))
 
     def get(self, dataset: str) -> CursorState | None:
         """The committed cursor of a dataset."""

@@ -9,12 +9,12 @@ from lakeline.analytics.models import Model
 from lakeline.athena.transpile import parse_statements, to_duckdb
 from lakeline.core.contracts import Contract
 from lakeline.core.objects import Zone
-from lakeline.core.partitioning import PARTITION_COLUMN, parse_partition_path
+from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
 from lakeline.core.tables import Column, TableSpec
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
 from lakeline.sqlfiles import sql_template
-from lakeline.usecases.build import ModelInput
+from lakeline.usecases.build import ModelInput, written_partitions
 
 _ATHENA_OF_DUCKDB = {
     "BOOLEAN": "boolean", "TINYINT": "tinyint", "SMALLINT": "smallint", "INTEGER": "int", "BIGINT": "bigint",
@@ -109,12 +109,7 @@ class DuckDBModelRunner:
             )
         finally:
             con.close()
-        written: dict[str, tuple[Path, int]] = {}
-        for path in sorted(out.rglob("*.parquet")):
-            value = parse_partition_path(path.parent.name)
-            if value is not None:
-                written[value] = (path, int(counts[value]))
-        return written
+        return written_partitions(out, counts)
 
 
 def model_table(model: Model, contracts: ContractRegistry) -> TableSpec:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from lakeline.analytics.models import Model
 from lakeline.athena.transpile import parse_statements, to_spark
 from lakeline.core.contracts import Contract
-from lakeline.core.partitioning import PARTITION_COLUMN, parse_partition_path
+from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
-from lakeline.usecases.build import ModelInput
+from lakeline.usecases.build import ModelInput, written_partitions
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -131,9 +131,4 @@ class SparkModelRunner:
             "compression", "zstd"
         ).partitionBy(PARTITION_COLUMN).parquet(out.as_uri())
         result.unpersist()
-        written: dict[str, tuple[Path, int]] = {}
-        for path in sorted(out.rglob("*.parquet")):
-            value = parse_partition_path(path.parent.name)
-            if value is not None:
-                written[value] = (path, int(counts[value]))
-        return written
+        return written_partitions(out, counts)

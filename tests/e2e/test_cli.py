@@ -149,3 +149,29 @@ def test_the_cli_runs_against_a_lake_in_s3(tmp_path: Path, moto_endpoint: str, s
     )
     counted = json.loads(run("query", "--format", "json", "SELECT count(*) AS n FROM taxi_trips"))
     assert counted == [{"n": manifest["expected_kept"]}]
+
+
+def test_run_watch_processes_files_as_they_land(tmp_path: Path) -> None:
+    import time
+
+    lakeline(tmp_path, "init")
+    lakeline(tmp_path, "generate", "taxi_trips", "--rows", "200", "--out", "late.csv")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "COLUMNS": "200"}
+    watcher = subprocess.Popen(
+        [LAKELINE, "run", "--watch", "--interval", "0.2"], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        lakeline(tmp_path, "ingest", "late.csv", "--dataset", "taxi_trips", "--no-process")
+        deadline = time.monotonic() + 60
+        summary: dict[str, object] = {}
+        while time.monotonic() < deadline:
+            summary = json.loads(lakeline(tmp_path, "status", "--format", "json").stdout)[0]
+            if summary["by_status"] == {"processed": 1}:
+                break
+            time.sleep(0.3)
+        assert summary["by_status"] == {"processed": 1}
+        assert summary["rows_in"] == 200
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=10)

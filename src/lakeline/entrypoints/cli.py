@@ -195,6 +195,50 @@ def pull(ctx: click.Context, dataset: str) -> None:
 
 
 @main.command()
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.pass_context
+@_fail_cleanly
+def alerts(ctx: click.Context, limit: int) -> None:
+    """Show the latest alerts (on AWS they go to the SNS topic)."""
+    found = _runtime(ctx).notifier.recent(limit)
+    if not found:
+        console.print("no alerts")
+    for at, subject, message in found:
+        console.print(f"[bold]{at}  {subject}[/bold]", highlight=False)
+        console.out(message, highlight=False)
+
+
+@main.command()
+@click.option(
+    "--on", "target", type=click.Choice(["local", "aws"]), default="local", show_default=True,
+    help="aws: move the DLQ's messages ($LAKELINE_DLQ_URL) back to the queue ($LAKELINE_QUEUE_URL).",
+)  # fmt: skip
+@click.pass_context
+@_fail_cleanly
+def redrive(ctx: click.Context, target: str) -> None:
+    """Retry what failed: locally the failed ledger entries, on AWS the dead-letter queue."""
+    import os
+
+    from lakeline.entrypoints.render import ledger_table
+    from lakeline.usecases.landing import announce, failed
+
+    if target == "aws":
+        from lakeline.adapters.aws.clients import AwsClients
+        from lakeline.adapters.aws.sqs_dead_letters import redrive as redrive_queue
+
+        sqs = AwsClients(endpoint_url=os.environ.get("LAKELINE_AWS_ENDPOINT_URL") or None).sqs()
+        moved = redrive_queue(sqs, os.environ["LAKELINE_DLQ_URL"], os.environ["LAKELINE_QUEUE_URL"])
+        console.print(f"moved {moved} message(s) from the dead-letter queue back to the queue")
+        return
+    runtime = _runtime(ctx)
+    todo = list(failed(runtime.contracts, runtime.store, runtime.ledger))
+    if not todo:
+        console.print("nothing failed: nothing to redrive")
+        return
+    console.print(ledger_table([r.entry for r in announce(todo, runtime.bus) if r.entry]))
+
+
+@main.command()
 @click.option("--watch", is_flag=True, help="Keep processing files as they land.")
 @click.option(
     "--interval",

@@ -95,6 +95,7 @@ class LocalRuntime:
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
             work_root=self.work_dir,
             events=self.bus,
+            notifier=self.notifier,
         )
 
     @cached_property

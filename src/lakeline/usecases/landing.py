@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from lakeline.core.ledger import Status
 from lakeline.core.objects import ObjectRef, Zone, zone_prefix
 from lakeline.core.registry import ContractRegistry
 from lakeline.events.s3 import object_created_event
@@ -39,3 +40,10 @@ def pending(contracts: ContractRegistry, store: ObjectStore, ledger: Ledger) -> 
             entry = ledger.get(obj.object_id)
             if entry is None or not entry.is_done_for(obj.version):
                 yield obj
+
+
+def failed(contracts: ContractRegistry, store: ObjectStore, ledger: Ledger) -> Iterator[ObjectRef]:
+    """Objects whose last attempt failed, as they are now in the lake (for a redrive)."""
+    for contract in contracts:
+        for entry in ledger.entries(dataset=contract.name, status=Status.FAILED):
+            yield store.head(entry.key)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from lakeline.core.alerts import Alert
 from lakeline.core.contracts import Contract
 from lakeline.core.ledger import LedgerEntry, Status
 from lakeline.core.objects import ObjectRef, Zone, output_stem, zone_prefix
@@ -19,7 +20,7 @@ from lakeline.core.partitioning import partition_path
 from lakeline.core.registry import ContractRegistry
 from lakeline.errors import LakelineError, LeaseHeldError
 from lakeline.events.lakeline_events import partition_updated
-from lakeline.ports import EventBus, Handoff, Ledger, Metrics, ObjectStore, Processor
+from lakeline.ports import EventBus, Handoff, Ledger, Metrics, Notifier, ObjectStore, Processor
 
 logger = logging.getLogger(__name__)
 LEASE_SECONDS = 900  # longer than the longest processing run; a crashed run's lease expires
@@ -61,6 +62,8 @@ class ProcessDeps:
     max_object_bytes: int | None = None  # larger objects go to `handoff`, when there is one
     handoff: Handoff | None = None
     events: EventBus | None = None  # where "Partition Updated" goes
+    notifier: Notifier | None = None  # who hears about failed and rejected objects
+    environment: str = "local"
 
 
 def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
@@ -101,13 +104,22 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
         entry.status, entry.error, entry.finished_at = Status.FAILED, _describe(exc), deps.clock()
         deps.ledger.finish(entry)
         deps.metrics.emit("ObjectsFailed", 1, dimensions={"dataset": contract.name})
+        _alert(deps, "pipeline failure", entry, "lakeline status; then lakeline redrive once fixed")
         raise
     deps.ledger.finish(entry)
     _emit(deps.metrics, entry)
+    if entry.status is Status.REJECTED:
+        _alert(deps, "file rejected", entry, f"lakeline status (raw object kept: {entry.key})")
     if deps.events is not None and entry.partitions:
         deps.events.put_events([partition_updated(entry)])
     outcome = Outcome.REJECTED if entry.status is Status.REJECTED else Outcome.PROCESSED
     return ProcessResult(outcome, obj.key, contract.name, entry, entry.error or "")
+
+
+def _alert(deps: ProcessDeps, kind: str, entry: LedgerEntry, investigate: str) -> None:
+    if deps.notifier is not None:
+        alert = Alert(kind, deps.environment, entry.dataset, f"{entry.key}: {entry.error}", investigate)
+        deps.notifier.notify(alert.subject, alert.message)
 
 
 def _too_large(obj: ObjectRef, deps: ProcessDeps) -> bool:

@@ -27,3 +27,22 @@ class SqsDeadLetters:
                 MessageBody=body,
                 MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1000]}},
             )
+
+
+def redrive(client: SQSClient, dead_letter_url: str, queue_url: str, batch: int = 10) -> int:
+    """Move every message of the dead-letter queue back to the queue; returns how many moved.
+
+    Each message is sent before it is deleted, so a crash duplicates at most (which the
+    ledger makes harmless) and never loses one.
+    """
+    moved = 0
+    while True:
+        messages = client.receive_message(QueueUrl=dead_letter_url, MaxNumberOfMessages=batch).get(
+            "Messages", []
+        )
+        if not messages:
+            return moved
+        for message in messages:
+            client.send_message(QueueUrl=queue_url, MessageBody=message["Body"])
+            client.delete_message(QueueUrl=dead_letter_url, ReceiptHandle=message["ReceiptHandle"])
+            moved += 1

@@ -4,53 +4,47 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Callable, Mapping
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lakeline.adapters.local.sqlite_statements import SqliteStatements
+
 logger = logging.getLogger(__name__)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS metrics (
-    at TEXT NOT NULL, name TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL,
-    dimensions TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS alerts (at TEXT NOT NULL, subject TEXT NOT NULL, message TEXT NOT NULL);
-"""
+_STATEMENTS = Path(__file__).with_name("metrics.sql")
 
 
-class _StateTable:
-    def __init__(self, path: Path, clock: Callable[[], datetime] | None = None) -> None:
-        self.path = path
-        self.clock = clock or (lambda: datetime.now(UTC))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(path, timeout=30)) as con, con:
-            con.executescript(_SCHEMA)
-
-    def _insert(self, sql: str, values: tuple[object, ...]) -> None:
-        with closing(sqlite3.connect(self.path, timeout=30)) as con, con:
-            con.execute(sql, values)
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
-class SqliteMetrics(_StateTable):
+class SqliteMetrics(SqliteStatements):
     """Each metric as a row, so `lakeline status` and reports can aggregate them."""
+
+    def __init__(self, path: Path, clock: Callable[[], datetime] = _now) -> None:
+        super().__init__(path, _STATEMENTS)
+        self.clock = clock
 
     def emit(
         self, name: str, value: float, unit: str = "Count", dimensions: Mapping[str, str] | None = None
     ) -> None:
         """Record one measurement."""
-        self._insert(
-            "INSERT INTO metrics VALUES (?, ?, ?, ?, ?)",
-            (self.clock().isoformat(), name, value, unit, json.dumps(dict(dimensions or {}))),
-        )
+        self._run("insert_metric", at=self.clock().isoformat(), name=name, value=value, unit=unit,
+                  dimensions=json.dumps(dict(dimensions or {})))  # fmt: skip
 
 
-class SqliteNotifier(_StateTable):
-    """Alerts are logged and kept, since there is no one to e-mail locally."""
+class SqliteNotifier(SqliteStatements):
+    """Alerts are logged and kept, since there is no one to e-mail locally (`lakeline alerts`)."""
+
+    def __init__(self, path: Path, clock: Callable[[], datetime] = _now) -> None:
+        super().__init__(path, _STATEMENTS)
+        self.clock = clock
 
     def notify(self, subject: str, message: str) -> None:
         """Record and log one alert."""
         logger.warning("ALERT %s: %s", subject, message)
-        self._insert("INSERT INTO alerts VALUES (?, ?, ?)", (self.clock().isoformat(), subject, message))
+        self._run("insert_alert", at=self.clock().isoformat(), subject=subject, message=message)
+
+    def recent(self, limit: int = 50) -> list[tuple[str, str, str]]:
+        """The latest alerts, newest first: (at, subject, message)."""
+        return [(str(a), str(s), str(m)) for a, s, m in self._run("recent_alerts", limit=limit)]

@@ -20,6 +20,6 @@ class SqliteStatements:
         with closing(sqlite3.connect(path, timeout=30)) as con, con:
             con.executescript(self._sql["schema"])
 
-    def _run(self, name: str, **params: Any) -> list[tuple[Any, ...]]:
+    def _run(self, statement: str, **params: Any) -> list[tuple[Any, ...]]:
         with closing(sqlite3.connect(self.path, timeout=30)) as con, con:
-            return con.execute(self._sql[name], params).fetchall()
+            return con.execute(self._sql[statement], params).fetchall()

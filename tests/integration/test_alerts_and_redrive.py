@@ -1,0 +1,78 @@
+"""Failures reach a person in one format, and what failed can be retried."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from lakeline.adapters.aws.sqs_dead_letters import redrive
+from lakeline.core.ledger import Status
+from lakeline.errors import TransientError
+from lakeline.runtime.local import LocalRuntime
+from lakeline.usecases.landing import announce, failed, land
+from lakeline.usecases.process_object import Outcome, process_object
+
+from .helpers import ingest
+
+
+def test_a_rejected_file_raises_an_alert_in_the_common_format(runtime: LocalRuntime, tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_bytes(b"")
+
+    ingest(runtime, tmp_path / "empty.csv", "taxi_trips")
+
+    ((_, subject, message),) = runtime.notifier.recent()
+    assert subject == "[lakeline local] file rejected: taxi_trips"
+    assert message.splitlines() == [
+        "environment: local",
+        "dataset: taxi_trips",
+        "what failed: raw/taxi_trips/empty.csv: the object is empty (0 bytes)",
+        "investigate: lakeline status (raw object kept: raw/taxi_trips/empty.csv)",
+    ]
+
+
+def test_a_failed_object_alerts_and_is_redriven_once_fixed(runtime: LocalRuntime, tmp_path: Path) -> None:
+    from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
+
+    spec = GeneratorSpec(100, 1, 0.0, 1)
+    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, tmp_path / "t.csv")
+    obj = land(tmp_path / "t.csv", "taxi_trips", runtime.contracts, runtime.store)
+
+    class Broken:
+        def process(self, *args: Any) -> Any:
+            raise TransientError("disk full")
+
+    with pytest.raises(TransientError):
+        process_object(obj, replace(runtime.deps, processor=Broken()))
+
+    assert runtime.ledger.get(obj.object_id).status is Status.FAILED  # type: ignore[union-attr]
+    assert "pipeline failure: taxi_trips" in runtime.notifier.recent()[0][1]
+    todo = list(failed(runtime.contracts, runtime.store, runtime.ledger))
+    assert [o.key for o in todo] == ["raw/taxi_trips/t.csv"]
+    (result,) = announce(todo, runtime.bus)
+    assert result.outcome is Outcome.PROCESSED and result.entry.rows_kept == 100
+    assert list(failed(runtime.contracts, runtime.store, runtime.ledger)) == []
+
+
+def test_the_dead_letter_queue_is_redriven_without_losing_a_message() -> None:
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+        queue = sqs.create_queue(QueueName="objects")["QueueUrl"]
+        for n in range(13):
+            sqs.send_message(QueueUrl=dlq, MessageBody=f'{{"n": {n}}}')
+
+        moved = redrive(sqs, dlq, queue)
+
+        assert moved == 13
+        bodies: list[str] = []
+        while messages := sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []):
+            bodies += [m["Body"] for m in messages]
+            for m in messages:
+                sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+        assert sorted(bodies) == sorted(f'{{"n": {n}}}' for n in range(13))
+        assert "Messages" not in sqs.receive_message(QueueUrl=dlq)

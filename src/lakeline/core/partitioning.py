@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
+
+T = TypeVar("T")
 
 PARTITION_COLUMN = "dt"
 
@@ -54,3 +58,22 @@ def parse_partition_path(segment: str) -> str | None:
     """The partition value of a ``dt=...`` path segment, or None for any other segment."""
     prefix = f"{PARTITION_COLUMN}="
     return segment[len(prefix) :] if segment.startswith(prefix) else None
+
+
+def group_by_partition(items: Iterable[T], relative_path: Callable[[T], str]) -> dict[str, list[T]]:
+    """The items that are ``dt=<value>/<name>.parquet`` files, grouped by partition value.
+
+    Args:
+        items: Objects or files under one table's prefix (or one output folder).
+        relative_path: An item's path relative to that prefix, with ``/`` separators.
+
+    Returns:
+        Partition value -> its items, in the order given; other items are left out.
+    """
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        parts = relative_path(item).split("/")
+        value = parse_partition_path(parts[0]) if len(parts) == 2 else None
+        if value is not None and parts[1].endswith(".parquet"):
+            groups.setdefault(value, []).append(item)
+    return groups

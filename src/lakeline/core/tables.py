@@ -6,6 +6,7 @@ columns, partitioning and Athena partition projection are derived here once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lakeline.core.contracts import Contract
@@ -47,6 +48,11 @@ class TableSpec:
     def prefix(self) -> str:
         """The key prefix of the table's data (ends with '/')."""
         return zone_prefix(self.zone, self.dataset)
+
+    @property
+    def column_types(self) -> dict[str, str]:
+        """Column -> Athena type as a query sees the table: its columns and the ``dt`` partition."""
+        return {c.name: c.type for c in self.columns} | {PARTITION_COLUMN: "string"}
 
     def location(self, bucket: str) -> str:
         """The table's S3 location in a bucket."""
@@ -96,3 +102,8 @@ def lake_tables(contracts: ContractRegistry) -> list[TableSpec]:
     """Every table of the lake, in name order."""
     tables = [t for c in contracts for t in (curated_table(c), quarantine_table(c))]
     return sorted(tables, key=lambda t: t.name)
+
+
+def query_schema(tables: Iterable[TableSpec]) -> dict[str, dict[str, str]]:
+    """Table -> column -> Athena type, for typing queries over these tables the way Athena does."""
+    return {t.name: t.column_types for t in tables}

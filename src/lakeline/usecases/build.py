@@ -14,7 +14,7 @@ from typing import Protocol
 
 from lakeline.analytics.models import Model
 from lakeline.core.objects import Zone, zone_prefix
-from lakeline.core.partitioning import parse_partition_path, partition_path
+from lakeline.core.partitioning import group_by_partition, partition_path
 from lakeline.core.registry import ContractRegistry
 from lakeline.ports import BuildState, Ledger, Metrics, ObjectStore
 
@@ -73,12 +73,8 @@ class ModelBuild:
 
 def written_partitions(out: Path, counts: dict[str, int]) -> dict[str, tuple[Path, int]]:
     """The files an engine wrote under ``out/dt=<value>/``, with each partition's row count."""
-    written: dict[str, tuple[Path, int]] = {}
-    for path in sorted(out.rglob("*.parquet")):
-        value = parse_partition_path(path.parent.name)
-        if value is not None:
-            written[value] = (path, int(counts[value]))
-    return written
+    groups = group_by_partition(sorted(out.rglob("*.parquet")), lambda p: p.relative_to(out).as_posix())
+    return {value: (paths[-1], int(counts[value])) for value, paths in groups.items()}
 
 
 def analytics_key(model: str, partition: str) -> str:
@@ -88,13 +84,8 @@ def analytics_key(model: str, partition: str) -> str:
 
 def _curated_files(store: ObjectStore, dataset: str) -> dict[str, list[tuple[str, str]]]:
     prefix = zone_prefix(Zone.CURATED, dataset)
-    files: dict[str, list[tuple[str, str]]] = {}
-    for obj in store.list(prefix):
-        parts = obj.key[len(prefix) :].split("/")
-        value = parse_partition_path(parts[0]) if len(parts) == 2 else None
-        if value is not None and obj.key.endswith(".parquet"):
-            files.setdefault(value, []).append((obj.key, obj.version))
-    return files
+    groups = group_by_partition(store.list(prefix), lambda obj: obj.key[len(prefix) :])
+    return {value: [(obj.key, obj.version) for obj in objs] for value, objs in groups.items()}
 
 
 def _fingerprint(parts: list[tuple[str, str]]) -> str:

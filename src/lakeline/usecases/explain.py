@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from lakeline.athena.pruning import table_reads
-from lakeline.core.partitioning import PARTITION_COLUMN, parse_partition_path
+from lakeline.core.partitioning import PARTITION_COLUMN, group_by_partition
 from lakeline.core.pricing import ATHENA_MINIMUM_BYTES, athena_query_cost
 from lakeline.core.registry import ContractRegistry
-from lakeline.core.tables import TableSpec, lake_tables
+from lakeline.core.tables import TableSpec, lake_tables, query_schema
 from lakeline.ports import ObjectStore
 
 
@@ -55,13 +55,8 @@ class Explanation:
 
 
 def _partition_files(store: ObjectStore, spec: TableSpec) -> dict[str, list[str]]:
-    files: dict[str, list[str]] = {}
-    for obj in store.list(spec.prefix):
-        parts = obj.key[len(spec.prefix) :].split("/")
-        value = parse_partition_path(parts[0]) if len(parts) == 2 else None
-        if value is not None and obj.key.endswith(".parquet"):
-            files.setdefault(value, []).append(store.uri(obj.key))
-    return files
+    groups = group_by_partition(store.list(spec.prefix), lambda obj: obj.key[len(spec.prefix) :])
+    return {value: [store.uri(obj.key) for obj in objs] for value, objs in groups.items()}
 
 
 def explain(sql: str, contracts: ContractRegistry, store: ObjectStore, sizes: ColumnSizes) -> Explanation:
@@ -71,9 +66,7 @@ def explain(sql: str, contracts: ContractRegistry, store: ObjectStore, sizes: Co
         QueryError: If the SQL does not parse.
     """
     specs = {t.name: t for t in lake_tables(contracts)}
-    schema = {
-        t.name: {c.name: c.type for c in t.columns} | {PARTITION_COLUMN: "string"} for t in specs.values()
-    }
+    schema = query_schema(specs.values())
     estimates = []
     for read in table_reads(sql, schema):
         files = _partition_files(store, specs[read.table])

@@ -11,7 +11,7 @@ from lakeline.core.contracts import Contract
 from lakeline.core.objects import Zone
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
-from lakeline.core.tables import Column, TableSpec
+from lakeline.core.tables import Column, TableSpec, curated_table, query_schema
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
 from lakeline.sqlfiles import sql_template
 from lakeline.usecases.build import ModelInput, written_partitions
@@ -28,10 +28,6 @@ def athena_type_of(duckdb_type_name: str) -> str:
     if duckdb_type_name.startswith("DECIMAL"):
         return duckdb_type_name.lower().replace(" ", "")
     return _ATHENA_OF_DUCKDB.get(duckdb_type_name, "string")
-
-
-def _source_schema(contract: Contract) -> dict[str, str]:
-    return {c.name: c.type for c in contract.columns} | {PARTITION_COLUMN: "string"}
 
 
 def _empty_source(con: Any, contract: Contract) -> None:
@@ -66,7 +62,7 @@ def _deduplicated_source(con: Any, contract: Contract, files: list[ModelInput]) 
 
 
 def _model_sql(model: Model, contracts: ContractRegistry) -> str:
-    schema = {source: _source_schema(contracts.get(source)) for source in model.sources}
+    schema = query_schema(curated_table(contracts.get(s)) for s in model.sources)
     (statement,) = parse_statements(model.sql)
     return to_duckdb(statement, schema)
 

@@ -20,7 +20,7 @@ from lakeline.athena.transpile import expression_to_duckdb
 from lakeline.core.contracts import Contract, SourceFormat
 from lakeline.core.objects import ObjectRef
 from lakeline.core.outcome import EngineOutput, FileRejection
-from lakeline.core.partitioning import PARTITION_COLUMN, parse_partition_path, value_format
+from lakeline.core.partitioning import PARTITION_COLUMN, group_by_partition, value_format
 from lakeline.core.sniff import (
     FileRejectedError,
     apply_schema_policy,
@@ -187,12 +187,9 @@ class DuckDBProcessor:
             f"TO {literal(str(out))} (FORMAT parquet, COMPRESSION zstd, "
             f"PARTITION_BY ({PARTITION_COLUMN}), FILENAME_PATTERN {literal(stem + '-{i}')})"
         )
-        files: dict[str, list[Path]] = {}
-        for path in sorted(out.rglob("*.parquet")):
-            value = parse_partition_path(path.parent.name)
-            if value is not None:
-                files.setdefault(value, []).append(path)
-        return files
+        return group_by_partition(
+            sorted(out.rglob("*.parquet")), lambda path: path.relative_to(out).as_posix()
+        )
 
 
 @dataclass(frozen=True)

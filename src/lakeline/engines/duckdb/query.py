@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from lakeline.athena.transpile import Schema, parse_statements, to_duckdb
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
-from lakeline.core.tables import TableSpec, lake_tables
+from lakeline.core.tables import TableSpec, lake_tables, query_schema
 from lakeline.core.types import parse_type
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
 from lakeline.engines.duckdb.s3 import attach_s3
@@ -54,9 +54,7 @@ class DuckDBQueryEngine:
     @property
     def schema(self) -> Schema:
         """Table -> column -> Athena type, for typing queries the way Athena does."""
-        return {
-            t.name: {c.name: c.type for c in t.columns} | {PARTITION_COLUMN: "string"} for t in self.tables
-        }
+        return query_schema(self.tables)
 
     @property
     def tables(self) -> list[TableSpec]:

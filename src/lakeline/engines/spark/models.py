@@ -15,6 +15,7 @@ from lakeline.athena.transpile import parse_statements, to_spark
 from lakeline.core.contracts import Contract
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
+from lakeline.core.tables import curated_table, query_schema
 from lakeline.usecases.build import ModelInput, written_partitions
 
 if TYPE_CHECKING:
@@ -85,10 +86,7 @@ def empty_source(spark: SparkSession, contract: Contract) -> DataFrame:
 
 def model_frame(spark: SparkSession, model: Model, contracts: ContractRegistry) -> DataFrame:
     """The model's query on the views registered for its sources, in Spark SQL with Athena's semantics."""
-    schema = {
-        s: {c.name: c.type for c in contracts.get(s).columns} | {PARTITION_COLUMN: "string"}
-        for s in model.sources
-    }
+    schema = query_schema(curated_table(contracts.get(s)) for s in model.sources)
     (statement,) = parse_statements(model.sql)
     return spark.sql(to_spark(statement, schema))
 

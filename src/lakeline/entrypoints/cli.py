@@ -61,7 +61,7 @@ def _runtime(ctx: click.Context) -> Any:
 )
 @click.option(
     "--lake",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=str,  # not a click.Path: Path("s3://bucket") would collapse to "s3:/bucket"
     default=None,
     help="Lake root folder. Default: $LAKELINE_LAKE or <project>/.lakeline/lake.",
 )

@@ -8,15 +8,17 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from lakeline.core.ledger import LedgerEntry
 from lakeline.ports import QueryResult
-from lakeline.usecases.build import ModelBuild
-from lakeline.usecases.explain import Explanation
+
+if TYPE_CHECKING:  # type hints only: importing these would load sqlglot for every command
+    from lakeline.usecases.build import ModelBuild
+    from lakeline.usecases.explain import Explanation
 
 
 def _plain(value: Any) -> Any:
@@ -86,7 +88,7 @@ def ledger_table(entries: Sequence[LedgerEntry], title: str = "Ledger") -> Table
 
 def explanation_table(explanation: Explanation) -> Table:
     """What a query would read and cost on Athena."""
-    from lakeline.core.pricing import PRICES_AS_OF
+    from lakeline.core.pricing import ATHENA_MINIMUM_BYTES, ATHENA_USD_PER_TB, PRICES_AS_OF
 
     table = Table(title="Query plan (nothing was run)", title_justify="left", header_style="bold")
     for name, justify in (("table", "left"), ("partitions", "right"), ("dt", "left"), ("columns", "left"),
@@ -98,7 +100,8 @@ def explanation_table(explanation: Explanation) -> Table:
                       ", ".join(t.columns) or "(none)", f"{t.bytes:,}")  # fmt: skip
     table.caption = (
         f"scans {explanation.bytes_scanned:,} bytes; Athena bills {explanation.billed_bytes:,} "
-        f"(10 MB minimum) = ${explanation.cost_usd:.6f} at $5/TB ({PRICES_AS_OF})"
+        f"({ATHENA_MINIMUM_BYTES // 2**20} MB minimum) = ${explanation.cost_usd:.6f} "
+        f"at ${ATHENA_USD_PER_TB:g}/TB ({PRICES_AS_OF})"
     )
     return table
 

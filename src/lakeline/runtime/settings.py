@@ -41,11 +41,6 @@ class LocalSettings:
         """The SQLite file of the ledger, metrics and alerts."""
         return self.project.state_dir / "state.db"
 
-    @property
-    def lake(self) -> str:
-        """The lake's location as a user writes it: a folder or ``s3://bucket``."""
-        return f"{S3_SCHEME}{self.s3_bucket}" if self.s3_bucket else str(self.lake_root)
-
     @classmethod
     def load(
         cls,

@@ -84,7 +84,7 @@ class S3ObjectStore:
         try:
             meta = self.client.head_object(Bucket=self.bucket_of(key), Key=key)
         except Exception as exc:
-            raise _translate(exc, f"s3://{self.bucket_of(key)}/{key}") from exc
+            raise _translate(exc, self.uri(key)) from exc
         return self._ref(
             key, meta["ContentLength"], meta["ETag"], meta["LastModified"], meta.get("VersionId")
         )
@@ -99,7 +99,7 @@ class S3ObjectStore:
                 for item in page.get("Contents", []):
                     yield self._ref(item["Key"], item["Size"], item["ETag"], item["LastModified"])
         except Exception as exc:
-            raise _translate(exc, f"s3://{self.bucket_of(prefix)}/{prefix}") from exc
+            raise _translate(exc, self.uri(prefix)) from exc
 
     def put_file(self, key: str, path: Path) -> ObjectRef:
         """Upload a file (in parts when large); S3 makes it visible atomically."""
@@ -107,7 +107,7 @@ class S3ObjectStore:
         try:
             self.client.upload_file(str(path), self.bucket_of(key), key)
         except Exception as exc:
-            raise _translate(exc, f"s3://{self.bucket_of(key)}/{key}") from exc
+            raise _translate(exc, self.uri(key)) from exc
         return self.head(key)
 
     def delete(self, key: str) -> None:
@@ -116,7 +116,7 @@ class S3ObjectStore:
         try:
             self.client.delete_object(Bucket=self.bucket_of(key), Key=key)
         except Exception as exc:
-            raise _translate(exc, f"s3://{self.bucket_of(key)}/{key}") from exc
+            raise _translate(exc, self.uri(key)) from exc
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:
@@ -127,7 +127,7 @@ class S3ObjectStore:
             try:
                 self.client.download_file(self.bucket_of(key), key, str(path))
             except Exception as exc:
-                raise _translate(exc, f"s3://{self.bucket_of(key)}/{key}") from exc
+                raise _translate(exc, self.uri(key)) from exc
             yield path
 
     def uri(self, key: str) -> str:

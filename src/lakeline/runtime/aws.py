@@ -54,6 +54,7 @@ class AwsSettings:
     metrics_namespace: str = "lakeline"
     event_bus: str | None = None
     zone_buckets: tuple[tuple[str, str], ...] = ()  # zone -> bucket, where zones have their own
+    secret_prefix: str = ""  # prepended to the secret names HTTP contracts use
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AwsSettings:
@@ -85,6 +86,7 @@ class AwsSettings:
             zone_buckets=tuple(
                 (zone, env[variable]) for zone, variable in ZONE_BUCKET_VARIABLES.items() if env.get(variable)
             ),
+            secret_prefix=env.get("LAKELINE_SECRET_PREFIX", ""),
         )
 
 
@@ -101,16 +103,32 @@ class AwsRuntime:
         return self.settings.project.contracts()
 
     @cached_property
+    def store(self) -> S3ObjectStore:
+        """The lake's buckets."""
+        s = self.settings
+        return S3ObjectStore(s.lake_bucket, self.clients.s3(), s.work_dir, dict(s.zone_buckets))
+
+    @cached_property
+    def ledger(self) -> DynamoDbLedger:
+        """The ingestion ledger."""
+        return DynamoDbLedger(self.settings.ledger_table, self.clients.dynamodb())
+
+    @cached_property
+    def metrics(self) -> EmfMetrics:
+        """CloudWatch metrics, as embedded-metric-format log lines."""
+        return EmfMetrics(self.settings.metrics_namespace)
+
+    @cached_property
     def deps(self) -> ProcessDeps:
         """What processing needs, on AWS."""
         s = self.settings
         handoff = GlueHandoff(s.glue_job_name, self.clients.client("glue")) if s.glue_job_name else None
         return ProcessDeps(
             contracts=self.contracts,
-            store=S3ObjectStore(s.lake_bucket, self.clients.s3(), s.work_dir, dict(s.zone_buckets)),
-            ledger=DynamoDbLedger(s.ledger_table, self.clients.dynamodb()),
+            store=self.store,
+            ledger=self.ledger,
             processor=DuckDBProcessor(DuckDBSettings(memory_limit=s.memory_limit)),
-            metrics=EmfMetrics(s.metrics_namespace),
+            metrics=self.metrics,
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
             work_root=s.work_dir,
             max_object_bytes=s.max_object_bytes,
@@ -125,29 +143,25 @@ class AwsRuntime:
 
     def build_deps(self, runner: ModelRunner) -> BuildDeps:
         """What an analytics build needs on AWS, with the given engine (Spark on Glue)."""
-        deps = self.deps
         return BuildDeps(
             contracts=self.contracts,
-            store=deps.store,
-            ledger=deps.ledger,
+            store=self.store,
+            ledger=self.ledger,
             state=DynamoDbBuildState(self.settings.ledger_table, self.clients.dynamodb()),
             runner=runner,
-            metrics=deps.metrics,
+            metrics=self.metrics,
             work_root=self.settings.work_dir,
         )
 
     @cached_property
     def pull_deps(self) -> PullDeps:
         """What pulling an HTTP dataset needs on AWS: the cursor beside the ledger, Secrets Manager."""
-        deps = self.deps
         return PullDeps(
-            store=deps.store,
+            store=self.store,
             http=UrllibHttpClient(),
             cursors=DynamoDbCursorStore(self.settings.ledger_table, self.clients.dynamodb()),
-            secrets=SecretsManagerSecrets(
-                self.clients.client("secretsmanager"), os.environ.get("LAKELINE_SECRET_PREFIX", "")
-            ),
-            metrics=deps.metrics,
+            secrets=SecretsManagerSecrets(self.clients.client("secretsmanager"), self.settings.secret_prefix),
+            metrics=self.metrics,
             work_root=self.settings.work_dir,
         )
 

@@ -24,9 +24,10 @@ from typing import Any
 
 from lakeline.core.contracts import Contract
 from lakeline.core.http_source import HttpSource, Pagination
-from lakeline.core.objects import ObjectRef, Zone, zone_prefix
+from lakeline.core.objects import ObjectRef
 from lakeline.errors import TerminalError, TransientError
 from lakeline.ports import CursorState, CursorStore, HttpClient, HttpResponse, Metrics, ObjectStore, Secrets
+from lakeline.usecases.landing import raw_key
 
 logger = logging.getLogger(__name__)
 _LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
@@ -153,10 +154,10 @@ def _pages(source: HttpSource, params: dict[str, str], headers: Mapping[str, str
     for _ in range(source.max_pages):
         if spec.style is Pagination.PAGE:
             params[spec.page_param] = str(page)
+            if spec.size_param:
+                params[spec.size_param] = str(spec.page_size)
         if spec.style is Pagination.OFFSET:
             params |= {spec.offset_param: str(offset), spec.limit_param: str(spec.page_size)}
-        if spec.style in (Pagination.PAGE,) and spec.size_param:
-            params[spec.size_param] = str(spec.page_size)
         response = _fetch(source, url, params, headers, deps)
         body = _json(url, response)
         batch = _dig(body, source.records_path, "records")
@@ -201,8 +202,12 @@ def _pages(source: HttpSource, params: dict[str, str], headers: Mapping[str, str
     return records
 
 
-def _key_of(record: Mapping[str, Any], contract: Contract) -> str:
-    fields = [c.source_field for c in contract.columns if c.name in contract.primary_key]
+def _key_fields(contract: Contract) -> list[str]:
+    """The source fields of the primary key: what tells one record from another across pulls."""
+    return [c.source_field for c in contract.columns if c.name in contract.primary_key]
+
+
+def _key_of(record: Mapping[str, Any], fields: list[str]) -> str:
     return json.dumps([record.get(f) for f in fields], sort_keys=True, default=str)
 
 
@@ -246,9 +251,10 @@ def _pull(contract: Contract, source: HttpSource, deps: PullDeps, result: PullRe
             state.value if state else incremental.initial, incremental.lag_seconds
         )
     records = _pages(source, params, headers, deps, result)
+    key_fields = _key_fields(contract)
     if incremental is not None and state is not None:
         known = set(state.boundary_keys)
-        fresh = [r for r in records if _key_of(r, contract) not in known]
+        fresh = [r for r in records if _key_of(r, key_fields) not in known]
         result.skipped_duplicates = len(records) - len(fresh)
         records = fresh
     result.records = len(records)
@@ -259,7 +265,7 @@ def _pull(contract: Contract, source: HttpSource, deps: PullDeps, result: PullRe
         if values:
             newest = max(values)
             window = _since(newest, incremental.lag_seconds)
-            boundary = tuple(sorted({_key_of(r, contract) for r in records
+            boundary = tuple(sorted({_key_of(r, key_fields) for r in records
                                      if str(r.get(incremental.field, "")) >= window}))  # fmt: skip
             deps.cursors.commit(contract.name, CursorState(newest, boundary))  # after the write, never before
             result.cursor = newest
@@ -267,7 +273,7 @@ def _pull(contract: Contract, source: HttpSource, deps: PullDeps, result: PullRe
 
 def _write(contract: Contract, records: list[dict[str, Any]], deps: PullDeps) -> ObjectRef:
     stamp = deps.clock().strftime("%Y%m%dT%H%M%SZ")
-    key = f"{zone_prefix(Zone.RAW, contract.name)}pull-{stamp}-{uuid.uuid4().hex[:8]}.jsonl.gz"
+    key = raw_key(contract.name, f"pull-{stamp}-{uuid.uuid4().hex[:8]}.jsonl.gz")
     with (
         tempfile.NamedTemporaryFile(suffix=".jsonl.gz", dir=deps.work_root, delete=False) as handle,
         gzip.open(handle, "wt", encoding="utf-8") as text,

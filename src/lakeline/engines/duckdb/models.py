@@ -42,11 +42,6 @@ def _empty_source(con: Any, contract: Contract) -> None:
 
 def _deduplicated_source(con: Any, contract: Contract, files: list[ModelInput]) -> None:
     """The source as the model sees it: one row per primary key, from the latest ingest."""
-    times = ident(f"__ingested_{contract.name}")
-    rows = ", ".join(f"({literal(f.uri)}, {literal(f.ingested_at)})" for f in files)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {times} AS SELECT * FROM (VALUES {rows}) AS t(uri, ingested_at)"
-    )
     uris = "[" + ", ".join(literal(f.uri) for f in files) + "]"
     scan = (
         f"read_parquet({uris}, hive_partitioning = true, hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, "
@@ -56,6 +51,12 @@ def _deduplicated_source(con: Any, contract: Contract, files: list[ModelInput]) 
     if not contract.primary_key:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(contract.name)} AS SELECT {columns} FROM {scan}")
         return
+    # Ingest times matter only to choose among rows with the same key.
+    times = ident(f"__ingested_{contract.name}")
+    rows = ", ".join(f"({literal(f.uri)}, {literal(f.ingested_at)})" for f in files)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {times} AS SELECT * FROM (VALUES {rows}) AS t(uri, ingested_at)"
+    )
     key = ", ".join(ident(k) for k in contract.primary_key)
     template = sql_template("lakeline.engines.duckdb", "deduplicated_source")
     con.execute(template.format(name=ident(contract.name), columns=columns, key=key, scan=scan, times=times))

@@ -82,21 +82,49 @@ def analytics_key(model: str, partition: str) -> str:
     return f"{zone_prefix(Zone.ANALYTICS, model)}{partition_path(partition)}/{model}.parquet"
 
 
-def _curated_files(store: ObjectStore, dataset: str) -> dict[str, list[tuple[str, str]]]:
-    prefix = zone_prefix(Zone.CURATED, dataset)
-    groups = group_by_partition(store.list(prefix), lambda obj: obj.key[len(prefix) :])
-    return {value: [(obj.key, obj.version) for obj in objs] for value, objs in groups.items()}
+class _Sources:
+    """The curated files of each source dataset and when their objects were ingested.
+
+    Read once per build: models that share a source list it and read its ledger once,
+    and nothing a build writes changes them.
+    """
+
+    def __init__(self, store: ObjectStore, ledger: Ledger) -> None:
+        self._store, self._ledger = store, ledger
+        self._files: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self._ingested: dict[str, dict[str, str]] = {}
+
+    def files(self, dataset: str) -> dict[str, list[tuple[str, str]]]:
+        """Partition -> (key, version) of each curated file of the dataset."""
+        if dataset not in self._files:
+            prefix = zone_prefix(Zone.CURATED, dataset)
+            groups = group_by_partition(self._store.list(prefix), lambda obj: obj.key[len(prefix) :])
+            self._files[dataset] = {v: [(obj.key, obj.version) for obj in objs] for v, objs in groups.items()}
+        return self._files[dataset]
+
+    def ingested(self, dataset: str) -> dict[str, str]:
+        """Curated key -> when the object it came from finished ingesting (ISO time, or '')."""
+        if dataset not in self._ingested:
+            self._ingested[dataset] = {
+                key: (entry.finished_at.isoformat() if entry.finished_at else "")
+                for entry in self._ledger.entries(dataset=dataset)
+                for key in entry.outputs
+            }
+        return self._ingested[dataset]
 
 
 def _fingerprint(parts: list[tuple[str, str]]) -> str:
     return hashlib.sha256("\n".join(f"{k}:{v}" for k, v in sorted(parts)).encode()).hexdigest()
 
 
-def build_model(model: Model, deps: BuildDeps, full: bool = False) -> ModelBuild:
+def build_model(
+    model: Model, deps: BuildDeps, full: bool = False, sources: _Sources | None = None
+) -> ModelBuild:
     """Rebuild the partitions of one model whose inputs changed (all of them with ``full``)."""
     started = time.perf_counter()
     result = ModelBuild(model.name)
-    per_source = {source: _curated_files(deps.store, source) for source in model.sources}
+    sources = sources or _Sources(deps.store, deps.ledger)
+    per_source = {source: sources.files(source) for source in model.sources}
     partitions = sorted({p for files in per_source.values() for p in files})
     current = {
         p: _fingerprint([f for files in per_source.values() for f in files.get(p, [])]) for p in partitions
@@ -106,15 +134,9 @@ def build_model(model: Model, deps: BuildDeps, full: bool = False) -> ModelBuild
     result.removed = sorted(set(previous) - set(current))
     result.unchanged = len(partitions) - len(changed)
     if changed:
-        ingested = {
-            key: (entry.finished_at.isoformat() if entry.finished_at else "")
-            for source in model.sources
-            for entry in deps.ledger.entries(dataset=source)
-            for key in entry.outputs
-        }
         inputs = {
             source: [
-                ModelInput(deps.store.uri(key), p, ingested.get(key, ""))
+                ModelInput(deps.store.uri(key), p, sources.ingested(source).get(key, ""))
                 for p in changed
                 for key, _ in per_source[source].get(p, [])
             ]
@@ -146,4 +168,5 @@ def build_model(model: Model, deps: BuildDeps, full: bool = False) -> ModelBuild
 
 def build_models(models: list[Model], deps: BuildDeps, full: bool = False) -> list[ModelBuild]:
     """Build every model incrementally."""
-    return [build_model(m, deps, full) for m in models]
+    sources = _Sources(deps.store, deps.ledger)
+    return [build_model(m, deps, full, sources) for m in models]

@@ -144,7 +144,7 @@ class DuckDBProcessor:
         reader, warnings = self._reader(con, job.contract, job.source)
         try:
             con.execute("CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader))
-            rows_in, kept, quarantined = con.execute(
+            rows_in, kept, quarantined, unparsed = con.execute(
                 _template("counts").format(rejects=reader.rejects)
             ).fetchone()
         except duckdb.Error as exc:
@@ -153,7 +153,7 @@ class DuckDBProcessor:
         if kept:
             output.curated = self._write_curated(con, job.contract, job.work_dir / "curated", job.stem)
         if quarantined:
-            if quarantined > rejected_records(con, reader):
+            if quarantined > unparsed:  # some broke the contract: find where they are in the file
                 con.execute(
                     _template("positions").format(
                         rescan=reader.rescan_relation,
@@ -206,12 +206,6 @@ class _Job:
 
 def _unreadable(contract: Contract, exc: Exception) -> FileRejectedError:
     return FileRejectedError(f"cannot read the object as {contract.source.format.value}: {_first_line(exc)}")
-
-
-def rejected_records(con: Any, reader: Reader) -> int:
-    """How many records the reader could not parse at all."""
-    found = con.execute(f"SELECT count(DISTINCT line) FROM {reader.rejects}").fetchone()
-    return int(found[0]) if found else 0
 
 
 def _template(name: str) -> str:

@@ -1,6 +1,15 @@
--- Rows in, kept and quarantined for one object, from the validated table and the reader's rejects.
+-- Rows in, kept and quarantined for one object, and how many of the quarantined the reader
+-- could not parse at all (those have no position to recover), from the validated table and
+-- the reader's rejects.
+WITH
+    checked AS (
+        SELECT count(*) AS n, count(*) FILTER (WHERE __ok) AS kept, count(*) FILTER (WHERE NOT __ok) AS broken
+        FROM validated
+    ),
+    unparsed AS (SELECT count(DISTINCT line) AS n FROM {rejects})
 SELECT
-    (SELECT count(*) FROM validated) + (SELECT count(DISTINCT line) FROM {rejects}) AS rows_in,
-    (SELECT count(*) FROM validated WHERE __ok) AS rows_kept,
-    (SELECT count(*) FROM validated WHERE NOT __ok) + (SELECT count(DISTINCT line) FROM {rejects})
-        AS rows_quarantined
+    checked.n + unparsed.n AS rows_in,
+    checked.kept AS rows_kept,
+    checked.broken + unparsed.n AS rows_quarantined,
+    unparsed.n AS rows_unparsed
+FROM checked, unparsed

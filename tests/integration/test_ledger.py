@@ -51,3 +51,16 @@ def test_finish_releases_the_lease_and_keeps_the_accounting(ledger: Any) -> None
     assert stored.is_done_for("e1") and not stored.is_done_for("e2")
     assert ledger.acquire(OBJ, "t", "w2", NOW, 60)  # a finished object can be leased again
     assert [e.key for e in ledger.entries(dataset="t")] == ["raw/t/a.csv"]
+
+
+def test_entries_filter_by_dataset_and_status(ledger: Any) -> None:
+    other = ObjectRef("lake", "raw/u/b.csv", 10, "e2")
+    ledger.acquire(OBJ, "t", "w", NOW, 60)
+    ledger.acquire(other, "u", "w", NOW + timedelta(seconds=1), 60)
+    failed = ledger.get(other.object_id)
+    ledger.finish(LedgerEntry(**{**vars(failed), "status": Status.FAILED, "error": "boom"}))
+
+    assert [e.key for e in ledger.entries()] == ["raw/u/b.csv", "raw/t/a.csv"]  # newest first
+    assert [e.key for e in ledger.entries(status=Status.FAILED)] == ["raw/u/b.csv"]
+    assert [e.key for e in ledger.entries(dataset="t", status=Status.PROCESSING)] == ["raw/t/a.csv"]
+    assert ledger.entries(dataset="t", status=Status.FAILED) == []

@@ -6,8 +6,6 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from lakeline.adapters.aws.dynamodb_build_state import BUILD_PREFIX
-from lakeline.adapters.aws.dynamodb_cursor_store import CURSOR_PREFIX, PULL_PREFIX
 from lakeline.core.ledger import LedgerEntry, Status
 from lakeline.core.objects import ObjectRef
 from lakeline.errors import TerminalError, TransientError
@@ -21,9 +19,6 @@ _THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException", "
 
 
 # Build state, cursors and pull history live in the same table under these key prefixes.
-INTERNAL_PREFIXES = (BUILD_PREFIX, CURSOR_PREFIX, PULL_PREFIX)
-
-
 class LedgerUnavailableError(TransientError):
     """DynamoDB throttled or failed; a retry may succeed."""
 
@@ -117,21 +112,27 @@ class DynamoDbLedger:
 
     def entries(self, dataset: str | None = None, status: Status | None = None) -> list[LedgerEntry]:
         """Every entry (a scan; the ledger holds one small item per object), newest first."""
+        # Only ledger items have a bucket: build state and cursors share the table but not the shape.
+        conditions, names, values = ["attribute_exists(#bucket)"], {"#bucket": "bucket"}, {}
+        if dataset is not None:
+            conditions.append("#dataset = :dataset")
+            names["#dataset"], values[":dataset"] = "dataset", {"S": dataset}
+        if status is not None:
+            conditions.append("#status = :status")
+            names["#status"], values[":status"] = "status", {"S": status.value}
+        scan: dict[str, Any] = {
+            "TableName": self.table,
+            "FilterExpression": " AND ".join(conditions),
+            "ExpressionAttributeNames": names,
+        }
+        if values:
+            scan["ExpressionAttributeValues"] = values
         found: list[LedgerEntry] = []
         try:
-            for page in self.client.get_paginator("scan").paginate(TableName=self.table):
-                found += [
-                    self._entry(item)
-                    for item in page.get("Items", [])
-                    if not item["object_id"]["S"].startswith(INTERNAL_PREFIXES)  # other items share the table
-                ]
+            for page in self.client.get_paginator("scan").paginate(**scan):
+                found += [self._entry(item) for item in page.get("Items", [])]
         except Exception as exc:
             raise _translate(exc, "scan") from exc
-        found = [
-            e
-            for e in found
-            if (dataset is None or e.dataset == dataset) and (status is None or e.status is status)
-        ]
         return sorted(found, key=lambda e: (e.started_at is not None, e.started_at), reverse=True)
 
     def _entry(self, item: dict[str, Any]) -> LedgerEntry:

@@ -18,12 +18,16 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqliteMetrics(SqliteStatements):
-    """Each metric as a row, so `lakeline status` and reports can aggregate them."""
+class _TimedRecords(SqliteStatements):
+    """Rows stamped with the time they were recorded, in the tables of ``metrics.sql``."""
 
     def __init__(self, path: Path, clock: Callable[[], datetime] = _now) -> None:
         super().__init__(path, _STATEMENTS)
         self.clock = clock
+
+
+class SqliteMetrics(_TimedRecords):
+    """Each metric as a row, so `lakeline status` and reports can aggregate them."""
 
     def emit(
         self, name: str, value: float, unit: str = "Count", dimensions: Mapping[str, str] | None = None
@@ -33,12 +37,8 @@ class SqliteMetrics(SqliteStatements):
                   dimensions=json.dumps(dict(dimensions or {})))  # fmt: skip
 
 
-class SqliteNotifier(SqliteStatements):
+class SqliteNotifier(_TimedRecords):
     """Alerts are logged and kept, since there is no one to e-mail locally (`lakeline alerts`)."""
-
-    def __init__(self, path: Path, clock: Callable[[], datetime] = _now) -> None:
-        super().__init__(path, _STATEMENTS)
-        self.clock = clock
 
     def notify(self, subject: str, message: str) -> None:
         """Record and log one alert."""

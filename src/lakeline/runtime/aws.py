@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from lakeline.adapters.aws.clients import AwsClients
+from lakeline.adapters.aws.clients import AwsClients, endpoint_and_region
 from lakeline.adapters.aws.dynamodb_build_state import DynamoDbBuildState
 from lakeline.adapters.aws.dynamodb_cursor_store import DynamoDbCursorStore
 from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
@@ -70,6 +70,7 @@ class AwsSettings:
         size = env.get("LAKELINE_MAX_OBJECT_BYTES")
         if size is not None and not size.isdigit():
             raise SettingsError(f"LAKELINE_MAX_OBJECT_BYTES={size!r}: expected a whole number of bytes")
+        endpoint, region = endpoint_and_region(env)
         return cls(
             lake_bucket=env["LAKELINE_LAKE_BUCKET"],
             ledger_table=env["LAKELINE_LEDGER_TABLE"],
@@ -79,8 +80,8 @@ class AwsSettings:
             max_object_bytes=int(size) if size else None,
             memory_limit=env.get("LAKELINE_MEMORY_LIMIT", "512MB"),
             work_dir=Path(env.get("LAKELINE_WORK_DIR", "/tmp")),
-            endpoint_url=env.get("LAKELINE_AWS_ENDPOINT_URL") or None,
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+            endpoint_url=endpoint,
+            region=region,
             metrics_namespace=env.get("POWERTOOLS_METRICS_NAMESPACE", "lakeline"),
             event_bus=env.get("LAKELINE_EVENT_BUS") or None,
             zone_buckets=tuple(

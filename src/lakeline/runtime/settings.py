@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lakeline.adapters.aws.clients import endpoint_and_region
 from lakeline.errors import TerminalError
 from lakeline.project import Project
 
@@ -60,10 +61,8 @@ class LocalSettings:
         memory = env.get("LAKELINE_MEMORY_LIMIT", "512MB")
         if not _MEMORY.match(memory):
             raise SettingsError(f"LAKELINE_MEMORY_LIMIT={memory!r}: expected a size such as 512MB or 2GB")
-        aws = {
-            "aws_endpoint_url": env.get("LAKELINE_AWS_ENDPOINT_URL") or None,
-            "aws_region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
-        }
+        endpoint, region = endpoint_and_region(env)
+        aws = {"aws_endpoint_url": endpoint, "aws_region": region}
         if where.startswith(S3_SCHEME):
             bucket = _s3_bucket(where)
             return cls(project, None, bucket, memory, s3_bucket=bucket, **aws)

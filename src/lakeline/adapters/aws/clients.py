@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +11,12 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
+
+
+def endpoint_and_region(env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The endpoint override (``LAKELINE_AWS_ENDPOINT_URL``) and region an environment names, if any."""
+    endpoint = env.get("LAKELINE_AWS_ENDPOINT_URL") or None
+    return endpoint, env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,12 @@ class AwsClients:
     region: str | None = None
     endpoint_url: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> AwsClients:
+        """Clients for the endpoint and region of an environment (default: this process's)."""
+        endpoint, region = endpoint_and_region(os.environ if env is None else env)
+        return cls(region=region, endpoint_url=endpoint)
 
     def _session(self) -> Any:
         if "session" not in self._cache:

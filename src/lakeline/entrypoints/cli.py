@@ -51,6 +51,14 @@ def _runtime(ctx: click.Context) -> Any:
     return LocalRuntime(_settings(ctx))
 
 
+def _process(runtime: Any, objects: list[Any]) -> None:
+    """Announce landed objects on the runtime's bus, so its rules process them; show the outcome."""
+    from lakeline.entrypoints.render import ledger_table
+    from lakeline.usecases.landing import announce
+
+    console.print(ledger_table([r.entry for r in announce(objects, runtime.bus) if r.entry]))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lakeline")
 @click.option(
@@ -159,16 +167,14 @@ def generate(dataset: str, rows: int, days: int, bad_ratio: float, seed: int, st
 @_fail_cleanly
 def ingest(ctx: click.Context, files: tuple[Path, ...], dataset: str, no_process: bool) -> None:
     """Put FILES into raw/<dataset>/ as an S3 upload would, and process them from the event."""
-    from lakeline.entrypoints.render import ledger_table
-    from lakeline.usecases.landing import announce, land
+    from lakeline.usecases.landing import land
 
     runtime = _runtime(ctx)
     landed = [land(path, dataset, runtime.contracts, runtime.store) for path in files]
     for obj in landed:
         console.print(f"landed s3://{obj.bucket}/{obj.key} ({obj.size:,} bytes)")
     if not no_process:
-        results = announce(landed, runtime.bus)
-        console.print(ledger_table([r.entry for r in results if r.entry]))
+        _process(runtime, landed)
 
 
 @main.command()
@@ -177,8 +183,6 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], dataset: str, no_process
 @_fail_cleanly
 def pull(ctx: click.Context, dataset: str) -> None:
     """Pull new records of an HTTP dataset into raw/, then process them from their event."""
-    from lakeline.entrypoints.render import ledger_table
-    from lakeline.usecases.landing import announce
     from lakeline.usecases.pull import pull as pull_dataset
 
     runtime = _runtime(ctx)
@@ -191,7 +195,7 @@ def pull(ctx: click.Context, dataset: str) -> None:
     for note in result.notes:
         console.print(f"note: {note}")
     if result.object is not None:
-        console.print(ledger_table([r.entry for r in announce([result.object], runtime.bus) if r.entry]))
+        _process(runtime, [result.object])
 
 
 @main.command()
@@ -219,14 +223,13 @@ def redrive(ctx: click.Context, target: str) -> None:
     """Retry what failed: locally the failed ledger entries, on AWS the dead-letter queue."""
     import os
 
-    from lakeline.entrypoints.render import ledger_table
-    from lakeline.usecases.landing import announce, failed
+    from lakeline.usecases.landing import failed
 
     if target == "aws":
         from lakeline.adapters.aws.clients import AwsClients
         from lakeline.adapters.aws.sqs_dead_letters import redrive as redrive_queue
 
-        sqs = AwsClients(endpoint_url=os.environ.get("LAKELINE_AWS_ENDPOINT_URL") or None).sqs()
+        sqs = AwsClients.from_env().sqs()
         moved = redrive_queue(sqs, os.environ["LAKELINE_DLQ_URL"], os.environ["LAKELINE_QUEUE_URL"])
         console.print(f"moved {moved} message(s) from the dead-letter queue back to the queue")
         return
@@ -235,7 +238,7 @@ def redrive(ctx: click.Context, target: str) -> None:
     if not todo:
         console.print("nothing failed: nothing to redrive")
         return
-    console.print(ledger_table([r.entry for r in announce(todo, runtime.bus) if r.entry]))
+    _process(runtime, todo)
 
 
 @main.command()
@@ -251,15 +254,13 @@ def redrive(ctx: click.Context, target: str) -> None:
 @_fail_cleanly
 def run(ctx: click.Context, watch: bool, interval: float) -> None:
     """Process whatever landed in raw/ and has not been processed yet."""
-    from lakeline.entrypoints.render import ledger_table
-    from lakeline.usecases.landing import announce, pending
+    from lakeline.usecases.landing import pending
 
     runtime = _runtime(ctx)
     while True:
         todo = list(pending(runtime.contracts, runtime.store, runtime.ledger))
         if todo:
-            results = announce(todo, runtime.bus)
-            console.print(ledger_table([r.entry for r in results if r.entry]))
+            _process(runtime, todo)
         elif not watch:
             console.print("nothing to process")
         if not watch:
@@ -322,7 +323,7 @@ def _query_athena(sql: str, fmt: str) -> None:
     from lakeline.core.pricing import athena_query_cost
     from lakeline.entrypoints.render import print_result
 
-    clients = AwsClients(endpoint_url=os.environ.get("LAKELINE_AWS_ENDPOINT_URL") or None)
+    clients = AwsClients.from_env()
     engine = AthenaQueryEngine(
         clients.client("athena"),
         workgroup=os.environ.get("LAKELINE_ATHENA_WORKGROUP", "lakeline-dev"),

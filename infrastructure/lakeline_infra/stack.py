@@ -7,9 +7,10 @@ from pathlib import Path
 import aws_cdk as cdk
 from constructs import Construct
 
+from lakeline import __version__
 from lakeline.analytics.models import load_models
-from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.models import model_table
+from lakeline.project import Project
 from lakeline_infra.api_ingest import ApiIngest
 from lakeline_infra.catalog import Catalog
 from lakeline_infra.config import EnvConfig
@@ -39,20 +40,21 @@ class LakelineStack(cdk.Stack):
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, description=f"lakeline data lake ({config.name})", **kwargs)  # type: ignore[arg-type]
-        contracts = ContractRegistry.from_directory(project / "datasets")
+        layout = Project(project)
+        contracts = layout.contracts()
         storage = Storage(self, "Storage", config=config)
         ledger = Ledger(self, "Ledger", config=config, key=storage.key)
         ingestion = Ingestion(
             self, "Ingestion", config=config, storage=storage, ledger=ledger.table, code=lambda_code
         )
-        models = [model_table(m, contracts) for m in load_models(project / "sql" / "models", contracts)]
+        models = [model_table(m, contracts) for m in load_models(layout.models_dir, contracts)]
         catalog = Catalog(
             self, "Catalog", config=config, contracts=contracts, lake=storage.curated,
             analytics=storage.analytics, models=models,
         )  # fmt: skip
         Query(
             self, "Query", config=config, results=storage.athena_results, key=storage.key,
-            database=catalog.database_name, queries_dir=project / "sql" / "queries",
+            database=catalog.database_name, queries_dir=layout.queries_dir,
         )  # fmt: skip
         monitoring = Monitoring(
             self, "Monitoring", config=config, key=storage.key, function=ingestion.function,
@@ -66,7 +68,8 @@ class LakelineStack(cdk.Stack):
         artifacts = f"s3://{storage.artifacts.bucket_name}/glue"
         etl = Etl(
             self, "Etl", config=config, storage=storage, ledger=ledger.table,
-            script=f"{artifacts}/transform_data.py", wheel=f"{artifacts}/lakeline-0.1.0-py3-none-any.whl",
+            script=f"{artifacts}/transform_data.py",
+            wheel=f"{artifacts}/lakeline-{__version__}-py3-none-any.whl",
         )  # fmt: skip
         cdk.CfnOutput(
             self, "GlueArtifacts", value=artifacts,
@@ -79,4 +82,3 @@ class LakelineStack(cdk.Stack):
             invoked=[api.function] if api.schedules else [],
         )
         add_checkov_skips(self)
-        self.storage, self.ledger, self.ingestion, self.catalog = storage, ledger.table, ingestion, catalog

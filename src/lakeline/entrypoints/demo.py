@@ -25,6 +25,15 @@ DATASET = "taxi_trips"
 API_DATASET = "weather_observations"
 
 
+def sample_file(folder: Path, day: date, rows: int, bad_ratio: float, seed: int) -> Path:
+    """One day of sample taxi trips as the TLC names its files; written once, then reused."""
+    spec = GeneratorSpec(rows, 1, bad_ratio, seed, day)
+    out = folder / f"yellow_tripdata_{day.isoformat()}.csv"
+    if not out.exists():
+        write_sample(GENERATORS[DATASET](spec), DATASET, spec, out)
+    return out
+
+
 @dataclass(frozen=True)
 class DemoOptions:
     """How much sample data the demo makes."""
@@ -52,11 +61,8 @@ def run_demo(settings: LocalSettings, options: DemoOptions, console: Console) ->
         task = progress.add_task("generating sample files", total=options.days)
         for day in range(options.days):
             start = options.start + timedelta(days=day)
-            spec = GeneratorSpec(options.rows_per_day, 1, options.bad_ratio, options.seed + day, start)
-            out = samples / f"yellow_tripdata_{start.isoformat()}.csv"
-            if not out.exists():
-                write_sample(GENERATORS[DATASET](spec), DATASET, spec, out)
-            files.append(out)
+            seed = options.seed + day
+            files.append(sample_file(samples, start, options.rows_per_day, options.bad_ratio, seed))
             progress.advance(task)
         results: list[ProcessResult] = []
         task = progress.add_task("landing and processing through the event bus", total=len(files) + 1)

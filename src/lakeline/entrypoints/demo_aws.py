@@ -8,17 +8,18 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from lakeline.entrypoints.demo import DATASET, sample_file
 from lakeline.entrypoints.render import ledger_table
-from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
+from lakeline.generate import GeneratorSpec
 from lakeline.project import Project, init_project
 from lakeline.runtime.settings import LocalSettings
 
-DATASET = "taxi_trips"
 CHECK_QUERY = (
     "SELECT dt, count(*) AS trips, sum(total_amount) AS revenue FROM taxi_trips GROUP BY dt ORDER BY dt"
 )
@@ -62,18 +63,16 @@ def run_aws_demo(
     from lakeline.emulated.aws import Stack, client, moto_server, poll, provision
     from lakeline.entrypoints.aws_lambda import process_object
     from lakeline.runtime.local import LocalRuntime
-    from lakeline.usecases.landing import announce, land
+    from lakeline.usecases.landing import announce, land, raw_key
 
     if not Project(project_root).initialized:
         init_project(project_root)
     report = AwsDemoReport()
     samples = Path(tempfile.mkdtemp(prefix="lakeline-aws-demo-"))
     paths = []
+    first = GeneratorSpec(1).start.replace(day=1)
     for n in range(files):
-        spec = GeneratorSpec(rows, 1, 0.02, 100 + n, GeneratorSpec(1).start.replace(day=n + 1))
-        path = samples / f"yellow_tripdata_{spec.start.isoformat()}.csv"
-        write_sample(GENERATORS[DATASET](spec), DATASET, spec, path)
-        paths.append(path)
+        paths.append(sample_file(samples, first + timedelta(days=n), rows, 0.02, 100 + n))
 
     with moto_server() as endpoint:
         stack = Stack(endpoint)
@@ -82,7 +81,7 @@ def run_aws_demo(
         process_object.runtime.cache_clear()
         s3 = client(stack, "s3")
         for path in paths:
-            s3.upload_file(str(path), stack.bucket, f"raw/{DATASET}/{path.name}")
+            s3.upload_file(str(path), stack.bucket, raw_key(DATASET, path.name))
         emf = io.StringIO()
         with contextlib.redirect_stdout(emf):
             report.batches = poll(stack, urls[stack.queue], process_object.handler)

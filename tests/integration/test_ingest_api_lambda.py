@@ -31,11 +31,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="raw-lake")
         dynamodb = boto3.client("dynamodb", region_name="us-east-1")
         create_ledger_table(dynamodb)
-        from lakeline.entrypoints.aws_lambda import process_object
+        from lakeline.entrypoints import aws_lambda
 
-        process_object.runtime.cache_clear()
+        aws_lambda.runtime.cache_clear()
         yield dynamodb
-        process_object.runtime.cache_clear()
+        aws_lambda.runtime.cache_clear()
 
 
 def test_a_scheduled_pull_lands_records_and_moves_the_cursor(aws: Any) -> None:

@@ -61,6 +61,7 @@ def run_aws_demo(
     """Provision emulated AWS, upload sample files, deliver their events to the handler, check everything."""
     from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
     from lakeline.emulated.aws import Stack, client, moto_server, poll, provision
+    from lakeline.entrypoints import aws_lambda
     from lakeline.entrypoints.aws_lambda import process_object
     from lakeline.runtime.local import LocalRuntime
     from lakeline.usecases.landing import announce, land, raw_key
@@ -78,7 +79,7 @@ def run_aws_demo(
         stack = Stack(endpoint)
         urls = provision(stack)
         os.environ.update(stack.environment(urls) | {"LAKELINE_PROJECT": str(project_root)})
-        process_object.runtime.cache_clear()
+        aws_lambda.runtime.cache_clear()
         s3 = client(stack, "s3")
         for path in paths:
             s3.upload_file(str(path), stack.bucket, raw_key(DATASET, path.name))

@@ -11,7 +11,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lakeline.entrypoints.aws_lambda.process_object import runtime
+from lakeline.entrypoints.aws_lambda import runtime
 from lakeline.errors import EventError
 from lakeline.usecases.pull import pull
 
@@ -28,9 +28,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         raise EventError('the schedule must send {"dataset": "<name>"}')
     built = runtime()
     result = pull(built.contracts.get(dataset), built.pull_deps)
-    key = result.object.key if result.object else None
-    logger.info(
-        "pulled", extra={"dataset": dataset, "records": result.records, "pages": result.pages, "key": key}
-    )
-    return {"dataset": dataset, "records": result.records, "pages": result.pages, "key": key,
-            "cursor": result.cursor, "truncated": result.truncated}  # fmt: skip
+    summary = {"dataset": dataset, "records": result.records, "pages": result.pages,
+               "key": result.object.key if result.object else None, "cursor": result.cursor,
+               "truncated": result.truncated}  # fmt: skip
+    logger.info("pulled", extra=summary)
+    return summary

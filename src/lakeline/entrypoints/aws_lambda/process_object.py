@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from lakeline.entrypoints.aws_lambda import runtime
 from lakeline.entrypoints.object_events import dispatch
-from lakeline.runtime.aws import AwsRuntime, AwsSettings
 
 logger = Logger(service="lakeline")
 tracer = Tracer(service="lakeline")
-
-
-@cache
-def runtime() -> AwsRuntime:
-    """Built on the first invocation, reused while the execution environment lives."""
-    return AwsRuntime(AwsSettings.from_env())
 
 
 @logger.inject_lambda_context(log_event=False)

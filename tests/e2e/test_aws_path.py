@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from lakeline.core.ledger import Status
@@ -9,6 +10,8 @@ from lakeline.entrypoints.demo_aws import run_aws_demo
 
 
 def test_the_aws_path_lands_the_same_answers_as_local_mode(tmp_path: Path) -> None:
+    before = {k: v for k, v in os.environ.items() if k.startswith("LAKELINE_")}
+
     report = run_aws_demo(tmp_path, files=2, rows=1500)
 
     assert report.batches and all(b == {"batchItemFailures": []} for b in report.batches)
@@ -21,3 +24,5 @@ def test_the_aws_path_lands_the_same_answers_as_local_mode(tmp_path: Path) -> No
     assert report.metrics["ObjectsProcessed"] == 2
     assert report.aws_answer == report.local_answer
     assert sum(row[1] for row in report.aws_answer) == kept
+    # The handler's settings were set for the demo only: later code must not reach a stopped server.
+    assert {k: v for k, v in os.environ.items() if k.startswith("LAKELINE_")} == before

@@ -50,6 +50,21 @@ def _free_port() -> int:
 
 
 @contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for a block only (handlers read their settings from them)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
 def moto_server() -> Iterator[str]:
     """Moto's threaded server on 127.0.0.1, with dummy credentials; yields its endpoint URL."""
     from moto.server import ThreadedMotoServer

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import tempfile
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -60,7 +59,7 @@ def run_aws_demo(
 ) -> AwsDemoReport:
     """Provision emulated AWS, upload sample files, deliver their events to the handler, check everything."""
     from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
-    from lakeline.emulated.aws import Stack, client, moto_server, poll, provision
+    from lakeline.emulated.aws import Stack, client, environment, moto_server, poll, provision
     from lakeline.entrypoints import aws_lambda
     from lakeline.entrypoints.aws_lambda import process_object
     from lakeline.runtime.local import LocalRuntime
@@ -78,22 +77,23 @@ def run_aws_demo(
     with moto_server() as endpoint:
         stack = Stack(endpoint)
         urls = provision(stack)
-        os.environ.update(stack.environment(urls) | {"LAKELINE_PROJECT": str(project_root)})
-        aws_lambda.runtime.cache_clear()
-        s3 = client(stack, "s3")
-        for path in paths:
-            s3.upload_file(str(path), stack.bucket, raw_key(DATASET, path.name))
-        emf = io.StringIO()
-        with contextlib.redirect_stdout(emf):
-            report.batches = poll(stack, urls[stack.queue], process_object.handler)
-        report.metrics = _emf_totals(emf.getvalue())
-        report.curated_keys = [
-            o["Key"] for o in s3.list_objects_v2(Bucket=stack.bucket, Prefix="curated/").get("Contents", [])
-        ]
-        report.ledger = DynamoDbLedger(stack.ledger_table, client(stack, "dynamodb")).entries()
-        env = {"LAKELINE_AWS_ENDPOINT_URL": endpoint, "AWS_REGION": "us-east-1"}
-        aws_side = LocalRuntime(LocalSettings.load(project_root, f"s3://{stack.bucket}", env=env))
-        report.aws_answer = aws_side.query_engine().query(CHECK_QUERY).rows
+        settings = stack.environment(urls) | {"LAKELINE_PROJECT": str(project_root)}
+        with environment(settings):
+            aws_lambda.runtime.cache_clear()
+            s3 = client(stack, "s3")
+            for path in paths:
+                s3.upload_file(str(path), stack.bucket, raw_key(DATASET, path.name))
+            emf = io.StringIO()
+            with contextlib.redirect_stdout(emf):
+                report.batches = poll(stack, urls[stack.queue], process_object.handler)
+            report.metrics = _emf_totals(emf.getvalue())
+            listing = s3.list_objects_v2(Bucket=stack.bucket, Prefix="curated/")
+            report.curated_keys = [o["Key"] for o in listing.get("Contents", [])]
+            report.ledger = DynamoDbLedger(stack.ledger_table, client(stack, "dynamodb")).entries()
+            env = {"LAKELINE_AWS_ENDPOINT_URL": endpoint, "AWS_REGION": "us-east-1"}
+            aws_side = LocalRuntime(LocalSettings.load(project_root, f"s3://{stack.bucket}", env=env))
+            report.aws_answer = aws_side.query_engine().query(CHECK_QUERY).rows
+        aws_lambda.runtime.cache_clear()  # its clients point at the server that is about to stop
 
     local = LocalRuntime(LocalSettings.load(project_root, samples / "lake", env={}))
     announce([land(p, DATASET, local.contracts, local.store) for p in paths], local.bus)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -88,8 +88,8 @@ def _pull_sample_api(runtime: LocalRuntime, console: Console) -> list[ProcessRes
     from lakeline.usecases.pull import pull
 
     with sample_api.serve(sample_api.observations()) as url:
-        os.environ["WEATHER_API_URL"] = url
-        result = pull(runtime.contracts.get(API_DATASET), runtime.pull_deps)
+        deps = replace(runtime.pull_deps, environ={**os.environ, "WEATHER_API_URL": url})
+        result = pull(runtime.contracts.get(API_DATASET), deps)
     console.print(
         f"pulled {result.records:,} {API_DATASET} records in {result.pages} pages from {url}"
         + (f" ({result.skipped_duplicates} already pulled)" if result.skipped_duplicates else "")

@@ -53,6 +53,7 @@ class PullDeps:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     work_root: Path | None = None
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)  # fills ${VAR} in source URLs
 
 
 @dataclass
@@ -149,7 +150,7 @@ def resolve_url(url: str, environ: Mapping[str, str]) -> str:
 def _pages(source: HttpSource, params: dict[str, str], headers: Mapping[str, str], deps: PullDeps,
            result: PullResult) -> list[dict[str, Any]]:  # fmt: skip
     spec = source.pagination
-    url, records, seen = resolve_url(source.url, os.environ), [], set()
+    url, records, seen = resolve_url(source.url, deps.environ), [], set()
     page, offset = spec.first_page, 0
     for _ in range(source.max_pages):
         if spec.style is Pagination.PAGE:

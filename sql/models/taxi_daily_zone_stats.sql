@@ -3,6 +3,7 @@
 -- sources: taxi_trips
 -- partition: dt
 -- primary_key: dt, pickup_zone_id
+-- quality: halt
 SELECT
     dt,
     pickup_zone_id,

@@ -18,6 +18,7 @@ from lakeline.core.contracts import Contract
 from lakeline.core.ledger import LedgerEntry, Status
 from lakeline.core.objects import ObjectRef
 from lakeline.core.outcome import EngineOutput
+from lakeline.quality.rules import RuleResult
 
 
 class ObjectStore(Protocol):
@@ -141,6 +142,14 @@ class Handoff(Protocol):
 
     def start(self, obj: ObjectRef, dataset: str) -> str:
         """Start processing elsewhere; returns where (e.g. the Glue job run id)."""
+        ...
+
+
+class QualityChecker(Protocol):
+    """Evaluates a DQDL ruleset on some Parquet files of a table (Glue Data Quality on AWS)."""
+
+    def check(self, ruleset: str, uris: Sequence[str], now: datetime) -> list[RuleResult]:
+        """One result per top-level rule."""
         ...
 
 

@@ -19,6 +19,7 @@ from aws_cdk import assertions  # noqa: E402
 from lakeline_infra.config import ENVIRONMENTS  # noqa: E402
 
 from lakeline.core.registry import ContractRegistry  # noqa: E402
+from lakeline.core.workflow import QUALITY_RESULTS_TABLE  # noqa: E402
 from lakeline.events.rules import raw_object_created  # noqa: E402
 
 Match = assertions.Match
@@ -149,7 +150,8 @@ def test_glue_tables_come_from_the_contracts(dev: assertions.Template) -> None:
         for t in resources(dev, "AWS::Glue::Table").values()
     }
     models = {p.stem for p in (REPO / "sql" / "models").glob("*.sql")}
-    assert set(tables) == {n for c in contracts for n in (c.name, f"{c.name}_quarantine")} | models
+    lake = {n for c in contracts for n in (c.name, f"{c.name}_quarantine")} | {QUALITY_RESULTS_TABLE}
+    assert set(tables) == lake | models
     for model in models:  # analytics tables live in the analytics bucket
         assert "StorageAnalytics" in json.dumps(tables[model]["StorageDescriptor"]["Location"])
     for contract in contracts:

@@ -95,7 +95,7 @@ def test_partitions_are_pruned_when_dt_is_filtered(loaded: LocalRuntime) -> None
         ("SELECT count(*)\nFROM taxi_trips\nWHERE no_such_column = 1", "line 3"),
         (
             "SELECT * FROM no_such_table",
-            "Hint: the tables are taxi_daily_zone_stats, taxi_hourly_demand, taxi_trips,",
+            "Hint: the tables are dq_results, taxi_daily_zone_stats, taxi_hourly_demand, taxi_trips,",
         ),
     ],
     ids=["syntax", "unknown-column", "unknown-table"],

@@ -8,7 +8,12 @@ primary key::
     -- sources: taxi_trips
     -- partition: dt
     -- primary_key: dt, pickup_zone_id
+    -- quality: halt
     SELECT ...
+
+Data-quality rules live next to it in ``<name>.dqdl`` (DQDL text); the
+optional ``quality`` header says what a failure does: ``warn`` (the default)
+or ``halt``.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from pathlib import Path
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
 from lakeline.errors import ContractError
+from lakeline.quality.dqdl import DqdlError, parse_ruleset
+from lakeline.quality.ruleset import QualityAction, Ruleset
 
 _HEADER = re.compile(r"^--\s*(\w+):\s*(.*?)\s*$")
 REQUIRED = ("model", "sources", "partition", "primary_key")
@@ -36,6 +43,7 @@ class Model:
     primary_key: tuple[str, ...]
     sql: str
     path: Path
+    quality: Ruleset | None = None
 
 
 def parse_model(path: Path, contracts: ContractRegistry) -> Model:
@@ -67,6 +75,7 @@ def parse_model(path: Path, contracts: ContractRegistry) -> Model:
     if header["partition"] != PARTITION_COLUMN:
         raise ContractError(f"{path}: partition must be {PARTITION_COLUMN!r}, the lake's partition column")
     return Model(
+        quality=_quality(path, header.get("quality", "")),
         name=header["model"],
         description=header.get("description", ""),
         sources=sources,
@@ -80,3 +89,22 @@ def parse_model(path: Path, contracts: ContractRegistry) -> Model:
 def load_models(directory: Path, contracts: ContractRegistry) -> list[Model]:
     """Every model of a project, in name order."""
     return [parse_model(p, contracts) for p in sorted(directory.glob("*.sql"))] if directory.is_dir() else []
+
+
+def _quality(path: Path, action: str) -> Ruleset | None:
+    rules_path = path.with_suffix(".dqdl")
+    if not rules_path.is_file():
+        if action:
+            raise ContractError(
+                f"{path}: the header sets quality: {action} but {rules_path.name} does not exist"
+            )
+        return None
+    allowed = (QualityAction.WARN, QualityAction.HALT)
+    if action and action not in allowed:
+        raise ContractError(f"{path}: quality must be one of {', '.join(allowed)}; got {action!r}")
+    text = rules_path.read_text(encoding="utf-8")
+    try:
+        parse_ruleset(text)
+    except DqdlError as exc:
+        raise ContractError(f"{rules_path}: {exc}") from None
+    return Ruleset(text, QualityAction(action or QualityAction.WARN))

@@ -27,6 +27,8 @@ from lakeline.core.timeformats import (
 )
 from lakeline.core.types import AthenaType, TypeKind, parse_type
 from lakeline.errors import ContractError
+from lakeline.quality.dqdl import DqdlError
+from lakeline.quality.ruleset import QualityAction, Ruleset, check_ruleset
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
 Scalar = bool | int | float | str
@@ -216,6 +218,18 @@ class RowCheck(_Model):
     description: str = ""
 
 
+class Quality(_Model):
+    """Data-quality rules in DQDL, and what a failure does (warn, quarantine or halt)."""
+
+    action: QualityAction = QualityAction.WARN
+    rules: str = Field(min_length=1, description="A DQDL ruleset: Rules = [ ... ]")
+
+    @property
+    def ruleset(self) -> Ruleset:
+        """The rules and action as the quality use cases take them."""
+        return Ruleset(self.rules, self.action)
+
+
 class Contract(_Model):
     """The contract of one dataset."""
 
@@ -228,6 +242,7 @@ class Contract(_Model):
     event_time: str
     partitioning: Granularity = Granularity.DAY
     schema_policy: SchemaPolicy = SchemaPolicy.ADDITIVE
+    quality: Quality | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Contract:
@@ -244,6 +259,11 @@ class Contract(_Model):
             unknown = sorted(_referenced_columns(check.expression) - names)
             if unknown:
                 raise ValueError(f"check {check.name!r} refers to unknown column(s) {unknown}")
+        if self.quality is not None:
+            try:
+                check_ruleset(self.quality.rules, [*names, "dt"])
+            except DqdlError as exc:
+                raise ValueError(f"quality.rules: {exc}") from None
         event = self.column(self.event_time)
         if not event.athena_type.is_temporal:
             raise ValueError(

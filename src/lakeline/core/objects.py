@@ -20,6 +20,7 @@ class Zone(StrEnum):
     CURATED = "curated"
     QUARANTINE = "quarantine"
     ANALYTICS = "analytics"
+    QUALITY = "quality"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from lakeline.core.objects import Zone, zone_prefix
 from lakeline.core.partitioning import PARTITION_COLUMN, Granularity
 from lakeline.core.quarantine import QUARANTINE_COLUMNS
 from lakeline.core.registry import ContractRegistry
+from lakeline.core.workflow import QUALITY_RESULTS_TABLE
 
 QUARANTINE_SUFFIX = "_quarantine"
 # Athena partition projection of dt, by granularity: the date format and the step.
@@ -98,9 +99,36 @@ def quarantine_table(contract: Contract) -> TableSpec:
     )
 
 
+QUALITY_RESULT_COLUMNS = (
+    Column("run_id", "string", "The workflow run that evaluated the rule"),
+    Column("evaluated_at", "timestamp", "When the rule was evaluated (UTC)"),
+    Column("table_name", "string", "The dataset or model the rule checked"),
+    Column("kind", "string", "dataset or model"),
+    Column("partitions", "string", "The dt partitions checked, comma-separated"),
+    Column("action", "string", "What a failure does: warn, quarantine or halt"),
+    Column("rule", "string", "The rule's DQDL text"),
+    Column("outcome", "string", "Passed or Failed"),
+    Column("failure_reason", "string", "Why the rule failed (NULL when it passed)"),
+    Column("evaluated_metrics", "string", "The rule's metrics as a JSON object, keyed as Glue keys them"),
+)
+
+
+def quality_results_table() -> TableSpec:
+    """The table of data-quality results: one row per rule per check, partitioned by evaluation day."""
+    return TableSpec(
+        name=QUALITY_RESULTS_TABLE,
+        dataset=QUALITY_RESULTS_TABLE,
+        zone=Zone.QUALITY,
+        description="Data-quality results: one row per DQDL rule evaluated by a workflow run",
+        columns=QUALITY_RESULT_COLUMNS,
+        granularity=Granularity.DAY,
+    )
+
+
 def lake_tables(contracts: ContractRegistry) -> list[TableSpec]:
     """Every table of the lake, in name order."""
     tables = [t for c in contracts for t in (curated_table(c), quarantine_table(c))]
+    tables.append(quality_results_table())
     return sorted(tables, key=lambda t: t.name)
 
 

@@ -345,26 +345,35 @@ def _query_athena(sql: str, fmt: str) -> None:
 @click.pass_context
 @_fail_cleanly
 def build(ctx: click.Context, full: bool, engine: str) -> None:
-    """Build the analytics models (sql/models/) incrementally."""
+    """Build the analytics models incrementally, then check data quality (the workflow, run locally).
+
+    Exits 3 when a ruleset with action `halt` fails.
+    """
     from dataclasses import replace
 
-    from lakeline.entrypoints.render import build_table
-    from lakeline.usecases.build import build_models
+    from lakeline.entrypoints.render import build_table, quality_table
+    from lakeline.usecases.workflow import run_workflow
 
     runtime = _runtime(ctx)
-    if not runtime.models:
-        console.print("no models in sql/models/")
-        return
-    deps = runtime.build_deps
+    deps = runtime.workflow_deps
     if engine == "spark":
         from lakeline.engines.spark.models import SparkModelRunner
 
-        deps = replace(deps, runner=SparkModelRunner())
-    results = build_models(runtime.models, deps, full=full)
-    if not any(r.did_work for r in results):
+        deps = replace(deps, build=replace(deps.build, runner=SparkModelRunner()))
+    run = run_workflow(runtime.models, deps, full=full)
+    if run.nothing_to_do:
         console.print("nothing to build: no input changed since the last build")
         return
-    console.print(build_table(results))
+    if runtime.models:
+        console.print(build_table(run.builds))
+    if run.quality:
+        console.print(quality_table(run.quality))
+        console.print(f"results: {run.results_key} (table dq_results, run_id {run.run_id})")
+    if run.halted:
+        errors.print(
+            f"build halted: data quality failed for {', '.join(run.halted_by)}; see `lakeline alerts`"
+        )
+        sys.exit(3)
 
 
 @main.command()

@@ -11,15 +11,15 @@ from rich.console import Console
 from rich.progress import Progress
 
 from lakeline.core.objects import Zone, zone_prefix
-from lakeline.entrypoints.render import build_table, ledger_table, result_table
+from lakeline.entrypoints.render import build_table, ledger_table, quality_table, result_table
 from lakeline.events.s3 import object_created_event
 from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 from lakeline.project import init_project
 from lakeline.runtime.local import LocalRuntime
 from lakeline.runtime.settings import LocalSettings
-from lakeline.usecases.build import build_models
 from lakeline.usecases.landing import announce, land
 from lakeline.usecases.process_object import Outcome, ProcessResult
+from lakeline.usecases.workflow import run_workflow
 
 DATASET = "taxi_trips"
 API_DATASET = "weather_observations"
@@ -105,12 +105,14 @@ def _report(runtime: LocalRuntime, results: list[ProcessResult], console: Consol
         console.print(f"duplicate delivery of [bold]{dup.key}[/bold]: already processed, nothing done")
     written = sorted({p for e in processed for p in e.partitions})
     console.print(f"partitions written: {', '.join(f'dt={p}' for p in written)}")
-    if runtime.models:
-        builds = build_models(runtime.models, runtime.build_deps)
-        if any(b.did_work for b in builds):
-            console.print(build_table(builds))
-        else:
-            console.print("analytics: up to date, nothing to build")
+    run = run_workflow(runtime.models, runtime.workflow_deps)
+    if run.nothing_to_do:
+        console.print("analytics and data quality: up to date, nothing to do")
+    else:
+        if runtime.models:
+            console.print(build_table(run.builds))
+        if run.quality:
+            console.print(quality_table(run.quality))
     engine = runtime.query_engine()
     try:
         for path in runtime.settings.project.queries():

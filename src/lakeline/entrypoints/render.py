@@ -19,6 +19,7 @@ from lakeline.ports import QueryResult
 if TYPE_CHECKING:  # type hints only: importing these would load sqlglot for every command
     from lakeline.usecases.build import ModelBuild
     from lakeline.usecases.explain import Explanation
+    from lakeline.usecases.workflow import QualityRun
 
 
 def _plain(value: Any) -> Any:
@@ -116,4 +117,19 @@ def build_table(results: Sequence[ModelBuild]) -> Table:
         rebuilt = ", ".join(r.rebuilt[:3]) + (f" (+{len(r.rebuilt) - 3})" if len(r.rebuilt) > 3 else "")
         table.add_row(r.model, rebuilt or "-", ", ".join(r.removed) or "-", str(r.unchanged), f"{r.rows:,}",
                       f"{r.seconds:.2f}")  # fmt: skip
+    return table
+
+
+def quality_table(runs: Sequence[QualityRun]) -> Table:
+    """Data-quality results, one line per table checked, with each failed rule and why."""
+    table = Table(title="Data quality", title_justify="left", header_style="bold")
+    for name, justify in (("table", "left"), ("action", "left"), ("partitions", "left"), ("passed", "right"),
+                          ("failed", "left")):  # fmt: skip
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for run in runs:
+        partitions = sorted(run.target.partitions)
+        shown = ", ".join(partitions[:3]) + (f" (+{len(partitions) - 3})" if len(partitions) > 3 else "")
+        failed = "\n".join(f"[red]{r.rule}[/]: {r.failure_reason}" for r in run.failed) or "-"
+        passed = f"{len(run.results) - len(run.failed)}/{len(run.results)}"
+        table.add_row(run.target.table, run.target.ruleset.action.value, shown, passed, failed)
     return table

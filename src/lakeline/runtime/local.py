@@ -21,6 +21,7 @@ from lakeline.analytics.models import Model, load_models
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.models import DuckDBModelRunner, model_table
 from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
+from lakeline.engines.duckdb.quality import DuckDBQualityChecker
 from lakeline.engines.duckdb.query import DuckDBQueryEngine
 from lakeline.entrypoints.object_events import handle_object_created
 from lakeline.events.rules import PROCESS_OBJECT, pipeline_rules
@@ -29,6 +30,7 @@ from lakeline.runtime.settings import LocalSettings
 from lakeline.usecases.build import BuildDeps
 from lakeline.usecases.process_object import ProcessDeps, ProcessResult
 from lakeline.usecases.pull import PullDeps
+from lakeline.usecases.workflow import WorkflowDeps
 
 if TYPE_CHECKING:
     from lakeline.adapters.aws.clients import AwsClients
@@ -137,6 +139,11 @@ class LocalRuntime:
             metrics=self.metrics,
             work_root=self.work_dir,
         )
+
+    @cached_property
+    def workflow_deps(self) -> WorkflowDeps:
+        """What the local run of the analytics workflow needs."""
+        return WorkflowDeps(self.build_deps, DuckDBQualityChecker(), self.notifier)
 
     def query_engine(self) -> DuckDBQueryEngine:
         """A query engine over the lake as it is now, analytics tables included."""

@@ -62,6 +62,7 @@ class ModelBuild:
     rebuilt: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    written: list[str] = field(default_factory=list)
     rows: int = 0
     seconds: float = 0.0
 
@@ -82,7 +83,7 @@ def analytics_key(model: str, partition: str) -> str:
     return f"{zone_prefix(Zone.ANALYTICS, model)}{partition_path(partition)}/{model}.parquet"
 
 
-class _Sources:
+class Sources:
     """The curated files of each source dataset and when their objects were ingested.
 
     Read once per build: models that share a source list it and read its ledger once,
@@ -113,47 +114,74 @@ class _Sources:
         return self._ingested[dataset]
 
 
-def _fingerprint(parts: list[tuple[str, str]]) -> str:
+def files_fingerprint(parts: list[tuple[str, str]]) -> str:
+    """A fingerprint of a partition's inputs: its files and their versions."""
     return hashlib.sha256("\n".join(f"{k}:{v}" for k, v in sorted(parts)).encode()).hexdigest()
 
 
-def build_model(
-    model: Model, deps: BuildDeps, full: bool = False, sources: _Sources | None = None
-) -> ModelBuild:
-    """Rebuild the partitions of one model whose inputs changed (all of them with ``full``)."""
-    started = time.perf_counter()
-    result = ModelBuild(model.name)
-    sources = sources or _Sources(deps.store, deps.ledger)
+@dataclass
+class ModelPlan:
+    """The partitions of one model that a build must write or remove, and why."""
+
+    model: Model
+    changed: list[str]
+    removed: list[str]
+    unchanged: int
+    fingerprints: dict[str, str]
+
+    @property
+    def has_work(self) -> bool:
+        """Whether the plan writes or removes anything."""
+        return bool(self.changed or self.removed)
+
+
+def plan_model(
+    model: Model, deps: BuildDeps, full: bool = False, sources: Sources | None = None
+) -> ModelPlan:
+    """The partitions of a model whose inputs changed since their last build (all with ``full``)."""
+    sources = sources or Sources(deps.store, deps.ledger)
     per_source = {source: sources.files(source) for source in model.sources}
     partitions = sorted({p for files in per_source.values() for p in files})
     current = {
-        p: _fingerprint([f for files in per_source.values() for f in files.get(p, [])]) for p in partitions
+        p: files_fingerprint([f for files in per_source.values() for f in files.get(p, [])])
+        for p in partitions
     }
     previous = deps.state.fingerprints(model.name)
     changed = [p for p in partitions if full or previous.get(p) != current[p]]
-    result.removed = sorted(set(previous) - set(current))
-    result.unchanged = len(partitions) - len(changed)
-    if changed:
+    removed = sorted(set(previous) - set(current))
+    return ModelPlan(
+        model, changed, removed, len(partitions) - len(changed), {p: current[p] for p in changed}
+    )
+
+
+def run_plan(plan: ModelPlan, deps: BuildDeps, sources: Sources | None = None) -> ModelBuild:
+    """Write the planned partitions of a model and remove those whose inputs are gone."""
+    started = time.perf_counter()
+    model = plan.model
+    result = ModelBuild(model.name, removed=plan.removed, unchanged=plan.unchanged)
+    sources = sources or Sources(deps.store, deps.ledger)
+    if plan.changed:
         inputs = {
             source: [
                 ModelInput(deps.store.uri(key), p, sources.ingested(source).get(key, ""))
-                for p in changed
-                for key, _ in per_source[source].get(p, [])
+                for p in plan.changed
+                for key, _ in sources.files(source).get(p, [])
             ]
             for source in model.sources
         }
         with tempfile.TemporaryDirectory(prefix="lakeline-build-", dir=deps.work_root) as tmp:
             outputs = deps.runner.run(model, deps.contracts, inputs, Path(tmp))
-            for partition in changed:
+            for partition in plan.changed:
                 if partition in outputs:
                     path, rows = outputs[partition]
                     deps.store.put_file(analytics_key(model.name, partition), path)
                     result.rows += rows
+                    result.written.append(partition)
                 else:
                     deps.store.delete(analytics_key(model.name, partition))
                     rows = 0
-                deps.state.record(model.name, partition, current[partition], rows, deps.clock())
-        result.rebuilt = changed
+                deps.state.record(model.name, partition, plan.fingerprints[partition], rows, deps.clock())
+        result.rebuilt = plan.changed
     for partition in result.removed:
         deps.store.delete(analytics_key(model.name, partition))
         deps.state.forget(model.name, partition)
@@ -161,12 +189,20 @@ def build_model(
     dims = {"model": model.name}
     deps.metrics.emit("BuildPartitionsRebuilt", len(result.rebuilt), dimensions=dims)
     deps.metrics.emit("BuildDuration", result.seconds * 1000, unit="Milliseconds", dimensions=dims)
-    logger.info("model %s: %d rebuilt, %d removed, %d unchanged", model.name, len(changed),
+    logger.info("model %s: %d rebuilt, %d removed, %d unchanged", model.name, len(result.rebuilt),
                 len(result.removed), result.unchanged)  # fmt: skip
     return result
 
 
+def build_model(
+    model: Model, deps: BuildDeps, full: bool = False, sources: Sources | None = None
+) -> ModelBuild:
+    """Rebuild the partitions of one model whose inputs changed (all of them with ``full``)."""
+    sources = sources or Sources(deps.store, deps.ledger)
+    return run_plan(plan_model(model, deps, full, sources), deps, sources)
+
+
 def build_models(models: list[Model], deps: BuildDeps, full: bool = False) -> list[ModelBuild]:
     """Build every model incrementally."""
-    sources = _Sources(deps.store, deps.ledger)
+    sources = Sources(deps.store, deps.ledger)
     return [build_model(m, deps, full, sources) for m in models]

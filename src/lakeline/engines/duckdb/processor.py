@@ -30,11 +30,14 @@ from lakeline.core.sniff import (
 from lakeline.engines.duckdb.expressions import (
     compile_check,
     compile_contract,
+    duckdb_type,
     ident,
     literal,
     raw_name,
 )
+from lakeline.engines.duckdb.quality import RowPredicates, spark_to_duckdb
 from lakeline.engines.duckdb.readers import NO_REJECTS, Reader, csv_reader, json_reader, parquet_reader
+from lakeline.quality.ruleset import QualityAction
 from lakeline.sqlfiles import sql_template
 
 if TYPE_CHECKING:
@@ -143,7 +146,9 @@ class DuckDBProcessor:
 
         reader, warnings = self._reader(con, job.contract, job.source)
         try:
-            con.execute("CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader))
+            con.execute(
+                "CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader, job.processed_at)
+            )
             rows_in, kept, quarantined, unparsed = con.execute(
                 _template("counts").format(rejects=reader.rejects)
             ).fetchone()
@@ -212,8 +217,22 @@ def _template(name: str) -> str:
     return sql_template("lakeline.engines.duckdb", name)
 
 
-def validation_query(contract: Contract, reader: Reader) -> str:
-    """The SQL that types and judges every record an object holds."""
+def quality_reasons(contract: Contract, now: datetime) -> list[str]:
+    """Reason SQL for each row-level quality rule of a ``quarantine`` ruleset (none otherwise)."""
+    if contract.quality is None or contract.quality.action is not QualityAction.QUARANTINE:
+        return []
+    predicates = RowPredicates({c.name: duckdb_type(c.athena_type) for c in contract.columns}, now)
+    reasons = []
+    for rule in contract.quality.ruleset.row_rules():
+        test = predicates.row_predicate(rule)
+        if rule.where is not None:
+            test = f"(NOT coalesce(({spark_to_duckdb(rule.where, 'condition')}), FALSE) OR {test})"
+        reasons.append(f"CASE WHEN NOT {test} THEN {literal(f'data quality rule failed: {rule.text}')} END")
+    return reasons
+
+
+def validation_query(contract: Contract, reader: Reader, now: datetime) -> str:
+    """The SQL that types and judges every record an object holds (``now`` for DQDL's now())."""
     compiled = compile_contract(contract, reader.natives)
     schema = {c.name: c.type for c in contract.columns}
     sources = [
@@ -228,6 +247,7 @@ def validation_query(contract: Contract, reader: Reader) -> str:
     sources += [ident(p) for p in reader.passthrough]
     reasons = [r for col in compiled for r in col.reasons]
     reasons += [compile_check(ch, expression_to_duckdb(ch.expression, schema)) for ch in contract.checks]
+    reasons += quality_reasons(contract, now)
     reason_list = f"list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL)"
     if reader.record_reason:
         reasons.insert(0, reader.record_reason)

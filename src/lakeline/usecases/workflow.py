@@ -1,0 +1,242 @@
+"""The analytics workflow, run locally: the same steps as the Step Functions state machine.
+
+Plan -> Transform -> DataQuality -> RecordResults -> Notify (see
+``lakeline.core.workflow``). A plan with nothing changed ends the run
+successfully before any work. Data quality checks the curated partitions that
+changed since they were last checked and the model partitions just rebuilt;
+a ``halt`` ruleset that fails makes the run fail after its results are recorded
+and its alert sent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from lakeline.analytics.models import Model
+from lakeline.core.alerts import Alert
+from lakeline.core.objects import Zone, zone_prefix
+from lakeline.core.partitioning import partition_path
+from lakeline.core.tables import QUALITY_RESULT_COLUMNS, quality_results_table
+from lakeline.core.workflow import (
+    DATA_QUALITY,
+    NOTIFY,
+    PLAN,
+    QUALITY_RESULTS_TABLE,
+    QUALITY_STATE_PREFIX,
+    RECORD_RESULTS,
+    TRANSFORM,
+)
+from lakeline.ports import Notifier, QualityChecker
+from lakeline.quality.rules import RuleResult
+from lakeline.quality.ruleset import QualityAction, Ruleset
+from lakeline.usecases.build import (
+    BuildDeps,
+    ModelBuild,
+    ModelPlan,
+    Sources,
+    analytics_key,
+    files_fingerprint,
+    plan_model,
+    run_plan,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QualityTarget:
+    """One ruleset to evaluate on some partitions of one table."""
+
+    table: str
+    kind: str  # "dataset" or "model"
+    ruleset: Ruleset
+    uris: tuple[str, ...]
+    partitions: dict[str, str]  # partition -> fingerprint of its files (datasets), or ""
+
+
+@dataclass(frozen=True)
+class QualityRun:
+    """The results of one target's ruleset."""
+
+    target: QualityTarget
+    results: list[RuleResult]
+
+    @property
+    def failed(self) -> list[RuleResult]:
+        """The rules that failed."""
+        return [r for r in self.results if not r.passed]
+
+
+@dataclass
+class BuildPlan:
+    """What a workflow run will do: model partitions to build, dataset partitions to check."""
+
+    models: list[ModelPlan]
+    datasets: list[QualityTarget]
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing changed since the last run."""
+        return not any(m.has_work for m in self.models) and not self.datasets
+
+
+@dataclass
+class WorkflowDeps:
+    """What the workflow needs beyond a build: a quality checker and someone to tell."""
+
+    build: BuildDeps
+    checker: QualityChecker
+    notifier: Notifier | None = None
+    environment: str = "local"
+
+
+@dataclass
+class WorkflowRun:
+    """What one run did, step by step."""
+
+    run_id: str
+    started_at: datetime
+    steps: list[str] = field(default_factory=list)
+    plan: BuildPlan | None = None
+    builds: list[ModelBuild] = field(default_factory=list)
+    quality: list[QualityRun] = field(default_factory=list)
+    results_key: str | None = None
+    halted_by: list[str] = field(default_factory=list)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        """Whether the plan found nothing changed, so no other step ran."""
+        return self.plan is not None and self.plan.empty
+
+    @property
+    def halted(self) -> bool:
+        """Whether a ``halt`` ruleset failed."""
+        return bool(self.halted_by)
+
+
+def plan(models: list[Model], deps: BuildDeps, sources: Sources, full: bool = False) -> BuildPlan:
+    """The Plan step: changed model partitions, and curated partitions not yet quality-checked."""
+    targets = []
+    for contract in deps.contracts:
+        if contract.quality is None:
+            continue
+        files = sources.files(contract.name)
+        checked = deps.state.fingerprints(QUALITY_STATE_PREFIX + contract.name)
+        current = {p: files_fingerprint(f) for p, f in files.items()}
+        changed = {p: fp for p, fp in current.items() if full or checked.get(p) != fp}
+        if changed:
+            uris = tuple(deps.store.uri(key) for p in sorted(changed) for key, _ in files[p])
+            targets.append(QualityTarget(contract.name, "dataset", contract.quality.ruleset, uris, changed))
+    return BuildPlan([plan_model(m, deps, full, sources) for m in models], targets)
+
+
+def _model_targets(builds: list[ModelBuild], models: list[Model], deps: BuildDeps) -> list[QualityTarget]:
+    by_name = {m.name: m for m in models}
+    targets = []
+    for build in builds:
+        ruleset = by_name[build.model].quality
+        if ruleset is not None and build.written:
+            uris = tuple(deps.store.uri(analytics_key(build.model, p)) for p in build.written)
+            targets.append(
+                QualityTarget(build.model, "model", ruleset, uris, dict.fromkeys(build.written, ""))
+            )
+    return targets
+
+
+def check_quality(targets: list[QualityTarget], checker: QualityChecker, now: datetime) -> list[QualityRun]:
+    """The DataQuality step: each target's ruleset on its partitions."""
+    return [QualityRun(t, checker.check(t.ruleset.rules, t.uris, now)) for t in targets]
+
+
+def record_results(run: WorkflowRun, deps: BuildDeps) -> str | None:
+    """The RecordResults step: the results as a Parquet file of ``dq_results``, metrics and state."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [
+        {
+            "run_id": run.run_id,
+            "evaluated_at": run.started_at.replace(tzinfo=None),
+            "table_name": q.target.table,
+            "kind": q.target.kind,
+            "partitions": ",".join(sorted(q.target.partitions)),
+            "action": q.target.ruleset.action.value,
+            "rule": r.rule,
+            "outcome": r.outcome,
+            "failure_reason": r.failure_reason,
+            "evaluated_metrics": json.dumps(r.evaluated_metrics, sort_keys=True),
+        }
+        for q in run.quality
+        for r in q.results
+    ]
+    for q in run.quality:
+        dims = {"table": q.target.table}
+        deps.metrics.emit("DataQualityRulesPassed", len(q.results) - len(q.failed), dimensions=dims)
+        deps.metrics.emit("DataQualityRulesFailed", len(q.failed), dimensions=dims)
+        if q.target.kind == "dataset":
+            for partition, fingerprint in q.target.partitions.items():
+                deps.state.record(
+                    QUALITY_STATE_PREFIX + q.target.table, partition, fingerprint, 0, run.started_at
+                )
+    if not rows:
+        return None
+    schema = pa.schema([(c.name, pa.timestamp("us") if c.type == "timestamp" else pa.string())
+                        for c in QUALITY_RESULT_COLUMNS])  # fmt: skip
+    day = run.started_at.strftime("%Y-%m-%d")
+    key = f"{zone_prefix(Zone.QUALITY, QUALITY_RESULTS_TABLE)}{partition_path(day)}/{run.run_id}.parquet"
+    with tempfile.TemporaryDirectory(prefix="lakeline-dq-", dir=deps.work_root) as tmp:
+        path = Path(tmp) / "results.parquet"
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), path, compression="zstd")
+        deps.store.put_file(key, path)
+    return key
+
+
+def notify(run: WorkflowRun, deps: WorkflowDeps) -> None:
+    """The Notify step: one alert per table whose rules failed; ``halt`` rulesets halt the run."""
+    for q in run.quality:
+        if not q.failed:
+            continue
+        if q.target.ruleset.action is QualityAction.HALT:
+            run.halted_by.append(q.target.table)
+        if deps.notifier is None:
+            continue
+        first = q.failed[0]
+        partitions = ", ".join(sorted(q.target.partitions))
+        alert = Alert(
+            "data quality halt" if q.target.ruleset.action is QualityAction.HALT else "data quality",
+            deps.environment,
+            q.target.table,
+            f"{len(q.failed)} of {len(q.results)} rules failed on dt {partitions}; "
+            f"first: {first.rule}: {first.failure_reason}",
+            f'lakeline query "SELECT rule, failure_reason FROM {quality_results_table().name} '
+            f"WHERE run_id = '{run.run_id}' AND outcome = 'Failed'\"",
+        )
+        deps.notifier.notify(alert.subject, alert.message)
+
+
+def run_workflow(models: list[Model], deps: WorkflowDeps, full: bool = False) -> WorkflowRun:
+    """Run the workflow's steps in the state machine's order; see the module docstring."""
+    build = deps.build
+    run = WorkflowRun(uuid.uuid4().hex[:12], build.clock())
+    sources = Sources(build.store, build.ledger)
+    run.steps.append(PLAN)
+    run.plan = plan(models, build, sources, full)
+    if run.plan.empty:
+        return run
+    run.steps.append(TRANSFORM)
+    run.builds = [run_plan(p, build, sources) for p in run.plan.models]
+    run.steps.append(DATA_QUALITY)
+    targets = run.plan.datasets + _model_targets(run.builds, models, build)
+    run.quality = check_quality(targets, deps.checker, run.started_at)
+    run.steps.append(RECORD_RESULTS)
+    run.results_key = record_results(run, build)
+    run.steps.append(NOTIFY)
+    notify(run, deps)
+    logger.info("workflow run %s: %s", run.run_id, "halted" if run.halted else "succeeded")
+    return run

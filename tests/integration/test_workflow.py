@@ -1,0 +1,148 @@
+"""The analytics workflow run locally: plan, transform, data quality, record, notify."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lakeline.core.workflow import STEPS
+from lakeline.entrypoints.cli import main
+from lakeline.errors import ContractError
+from lakeline.runtime.local import LocalRuntime
+from lakeline.runtime.settings import LocalSettings
+from lakeline.usecases.workflow import run_workflow
+
+from .helpers import ingest, rows
+from .test_build import sample
+
+CONTRACT = Path("datasets") / "taxi_trips.yaml"
+
+
+def with_quality(project: Path, block: str) -> None:
+    """Replace the taxi_trips contract's quality section."""
+    path = project / CONTRACT
+    path.write_text(path.read_text().split("\nquality:")[0] + "\n" + block)
+
+
+def fresh(project: Path) -> LocalRuntime:
+    return LocalRuntime(LocalSettings.load(project, env={}))
+
+
+def test_steps_run_in_the_state_machines_order_and_results_are_a_table(
+    runtime: LocalRuntime, tmp_path: Path
+) -> None:
+    ingest(runtime, sample(tmp_path, "d1.csv", 1), "taxi_trips")
+
+    run = run_workflow(runtime.models, runtime.workflow_deps)
+
+    assert run.steps == list(STEPS)
+    assert {(q.target.table, q.target.kind) for q in run.quality} == {
+        ("taxi_trips", "dataset"), ("taxi_daily_zone_stats", "model")}  # fmt: skip
+    assert all(r.passed for q in run.quality for r in q.results) and not run.halted
+    stored = rows(runtime, f"SELECT table_name, partitions, outcome, evaluated_metrics FROM dq_results "
+                           f"WHERE run_id = '{run.run_id}' AND rule = 'RowCount > 0'")  # fmt: skip
+    assert sorted(r[:3] for r in stored) == [("taxi_daily_zone_stats", "2024-01-01", "Passed"),
+                                             ("taxi_trips", "2024-01-01", "Passed")]  # fmt: skip
+    assert json.loads({r[0]: r[3] for r in stored}["taxi_trips"]) == {"Dataset.*.RowCount": 400.0}
+
+
+def test_nothing_changed_ends_after_the_plan(runtime: LocalRuntime, tmp_path: Path) -> None:
+    ingest(runtime, sample(tmp_path, "d1.csv", 1), "taxi_trips")
+    run_workflow(runtime.models, runtime.workflow_deps)
+
+    again = run_workflow(runtime.models, runtime.workflow_deps)
+
+    assert again.nothing_to_do and again.steps == ["Plan"] and again.results_key is None
+
+
+def test_only_changed_partitions_are_checked_again(runtime: LocalRuntime, tmp_path: Path) -> None:
+    ingest(runtime, sample(tmp_path, "d1.csv", 1), "taxi_trips")
+    run_workflow(runtime.models, runtime.workflow_deps)
+    ingest(runtime, sample(tmp_path, "d2.csv", 2, seed=2), "taxi_trips")
+
+    run = run_workflow(runtime.models, runtime.workflow_deps)
+
+    assert {q.target.table: sorted(q.target.partitions) for q in run.quality} == {
+        "taxi_trips": ["2024-01-02"], "taxi_daily_zone_stats": ["2024-01-02"]}  # fmt: skip
+
+
+def test_a_failed_warn_rule_alerts_and_the_build_goes_on(project: Path, tmp_path: Path) -> None:
+    with_quality(
+        project,
+        'quality:\n  action: warn\n  rules: |\n    Rules = [ RowCount > 1000, IsComplete "pickup_at" ]\n',
+    )
+    runtime = fresh(project)
+    ingest(runtime, sample(tmp_path, "d1.csv", 1), "taxi_trips")
+
+    run = run_workflow(runtime.models, runtime.workflow_deps)
+
+    (dataset,) = [q for q in run.quality if q.target.table == "taxi_trips"]
+    assert [r.rule for r in dataset.failed] == ["RowCount > 1000"]
+    assert not run.halted and run.builds[0].written == ["2024-01-01"]
+    (alert,) = runtime.notifier.recent()
+    assert "data quality: taxi_trips" in alert[1]
+    assert (
+        "1 of 2 rules failed on dt 2024-01-01; first: RowCount > 1000: Value: 400.0 does not meet" in alert[2]
+    )
+    assert f"run_id = '{run.run_id}'" in alert[2]
+
+
+def test_a_failed_halt_rule_fails_the_build_after_recording_and_alerting(
+    project: Path, tmp_path: Path
+) -> None:
+    (project / "sql" / "models" / "taxi_daily_zone_stats.dqdl").write_text("Rules = [ RowCount > 100000 ]\n")
+    runtime = fresh(project)
+    ingest(runtime, sample(tmp_path, "d1.csv", 1), "taxi_trips")
+
+    result = CliRunner().invoke(main, ["--project", str(project), "build"])
+
+    assert result.exit_code == 3, result.output
+    assert "build halted: data quality failed for taxi_daily_zone_stats" in result.output
+    (alert,) = runtime.notifier.recent()
+    assert "data quality halt: taxi_daily_zone_stats" in alert[1]
+    failed = rows(runtime, "SELECT rule FROM dq_results WHERE outcome = 'Failed'")
+    assert failed == [("RowCount > 100000",)]
+
+
+def test_quarantine_moves_rows_failing_a_row_level_rule_with_the_rule_as_reason(
+    project: Path, tmp_path: Path
+) -> None:
+    rules = 'Rules = [ ColumnValues "fare_amount" < 40 where "payment_type = 1", RowCount > 0 ]'
+    with_quality(project, f"quality:\n  action: quarantine\n  rules: |\n    {rules}\n")
+    runtime = fresh(project)
+
+    result = ingest(runtime, sample(tmp_path, "d1.csv", 1), "taxi_trips")
+
+    entry = result.entry
+    assert entry is not None and entry.rows_in == 400 == entry.rows_kept + entry.rows_quarantined
+    reason = 'data quality rule failed: ColumnValues "fare_amount" < 40 where "payment_type = 1"'
+    escaped = reason.replace("'", "''")
+    (moved,) = rows(
+        runtime, f"SELECT count(*) FROM taxi_trips_quarantine WHERE contains(reasons, '{escaped}')"
+    )
+    assert moved[0] == entry.rows_quarantined > 0
+    assert rows(runtime, "SELECT count(*) FROM taxi_trips WHERE payment_type = 1 AND fare_amount >= 40") == [
+        (0,)
+    ]
+    assert (
+        rows(runtime, "SELECT count(*) FROM taxi_trips WHERE payment_type <> 1 AND fare_amount >= 40")[0][0]
+        > 0
+    )
+
+
+def test_rulesets_are_checked_when_contracts_and_models_load(project: Path) -> None:
+    with_quality(project, 'quality:\n  rules: |\n    Rules = [ IsComplete "no_such_column" ]\n')
+    with pytest.raises(ContractError, match=r"names unknown column\(s\) \['no_such_column'\]"):
+        _ = fresh(project).contracts
+    with_quality(project, "quality:\n  rules: |\n    Rules = [ RowCount > ]\n")
+    with pytest.raises(ContractError, match=r"quality\.rules: DQDL rule 1, line 1"):
+        _ = fresh(project).contracts
+    with_quality(project, "")
+    (project / "sql" / "models" / "taxi_daily_zone_stats.dqdl").unlink()
+    with pytest.raises(
+        ContractError, match=r"quality: halt, but taxi_daily_zone_stats.dqdl is missing|does not exist"
+    ):
+        _ = fresh(project).models

@@ -17,7 +17,10 @@ PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
 
 
 class Catalog(Construct):
-    """One Glue table per lake table (curated and quarantine per contract), with dt projection.
+    """The Glue tables of the lake, with dt projection, and the Glue Data Quality rulesets.
+
+    One table per lake table (curated and quarantine per contract, results, models), and one
+    ruleset per dataset or model that has rules.
 
     The tables' names, columns and projection come from ``lakeline.core.tables``, the same
     specs the Athena DDL and the local engine use: they are never typed twice.
@@ -33,6 +36,7 @@ class Catalog(Construct):
         lake: s3.IBucket,
         analytics: s3.IBucket,
         models: list[TableSpec],
+        rulesets: dict[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.database_name = config.project.replace("-", "_")
@@ -51,6 +55,21 @@ class Catalog(Construct):
             table = self._table(spec, bucket)
             table.add_resource_dependency(database)
             self.tables[spec.name] = table
+        # Glue Data Quality rulesets: the same DQDL text lakeline evaluates locally (docs/quality.md).
+        self.rulesets: dict[str, glue.CfnDataQualityRuleset] = {}
+        for name, text in sorted((rulesets or {}).items()):
+            ruleset = glue.CfnDataQualityRuleset(
+                self,
+                f"Ruleset-{name}",
+                name=f"{config.project}-{name}",
+                description=f"Data-quality rules of {name}, from the lakeline project",
+                ruleset=text,
+                target_table=glue.CfnDataQualityRuleset.DataQualityTargetTableProperty(
+                    database_name=self.database_name, table_name=name
+                ),
+            )
+            ruleset.add_resource_dependency(self.tables[name])
+            self.rulesets[name] = ruleset
 
     def _table(self, spec: TableSpec, lake: s3.IBucket) -> glue.CfnTable:
         return glue.CfnTable(

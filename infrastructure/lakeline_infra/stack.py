@@ -47,10 +47,13 @@ class LakelineStack(cdk.Stack):
         ingestion = Ingestion(
             self, "Ingestion", config=config, storage=storage, ledger=ledger.table, code=lambda_code
         )
-        models = [model_table(m, contracts) for m in load_models(layout.models_dir, contracts)]
+        loaded = load_models(layout.models_dir, contracts)
+        models = [model_table(m, contracts) for m in loaded]
+        rulesets = {c.name: c.quality.rules for c in contracts if c.quality is not None}
+        rulesets |= {m.name: m.quality.rules for m in loaded if m.quality is not None}
         catalog = Catalog(
             self, "Catalog", config=config, contracts=contracts, lake=storage.curated,
-            analytics=storage.analytics, models=models,
+            analytics=storage.analytics, models=models, rulesets=rulesets,
         )  # fmt: skip
         Query(
             self, "Query", config=config, results=storage.athena_results, key=storage.key,

@@ -163,6 +163,20 @@ def test_glue_tables_come_from_the_contracts(dev: assertions.Template) -> None:
         assert table["Parameters"]["projection.dt.format"] == "yyyy-MM-dd"
 
 
+def test_glue_data_quality_rulesets_are_the_projects_dqdl_text(dev: assertions.Template) -> None:
+    contracts = ContractRegistry.from_directory(REPO / "datasets")
+    expected = {c.name: c.quality.rules for c in contracts if c.quality is not None}
+    expected |= {p.stem: p.read_text() for p in (REPO / "sql" / "models").glob("*.dqdl")}
+    deployed = {
+        r["Properties"]["TargetTable"]["TableName"]: r["Properties"]
+        for r in resources(dev, "AWS::Glue::DataQualityRuleset").values()
+    }
+    assert expected and {name: p["Ruleset"] for name, p in deployed.items()} == expected
+    for name, props in deployed.items():
+        assert props["Name"] == f"lakeline-dev-{name}"
+        assert props["TargetTable"]["DatabaseName"] == "lakeline_dev"
+
+
 def test_athena_workgroup_is_enforced_encrypted_and_capped(dev: assertions.Template) -> None:
     dev.has_resource_properties(
         "AWS::Athena::WorkGroup",

@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     parser.add_argument("--lake", help="the local lake folder (default <project>/.lakeline/lake)")
     parser.add_argument("--full", action="store_true", help="rebuild every partition")
     parser.add_argument("--models", default="", help="comma-separated models to build (default: all)")
+    parser.add_argument(
+        "--partitions", default="",
+        help='the workflow\'s plan as JSON, {"model": ["dt", ...]}: build only these partitions',
+    )  # fmt: skip
     args, _ = parser.parse_known_args(argv)  # Glue adds its own arguments
 
     if _on_glue():
@@ -63,7 +67,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
         models = local.models
         deps = replace(local.build_deps, runner=SparkModelRunner(local_session()))
     wanted = {m for m in args.models.split(",") if m}
-    results = build_models([m for m in models if not wanted or m.name in wanted], deps, full=args.full)
+    planned = json.loads(args.partitions) if args.partitions else None
+    chosen = [m for m in models if not wanted or m.name in wanted]
+    results = build_models(chosen, deps, full=args.full, planned=planned)
     summary = [
         {
             "model": r.model,

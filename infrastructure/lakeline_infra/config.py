@@ -28,6 +28,7 @@ class EnvConfig:
     glue_workers: int
     glue_flex: bool
     athena_bytes_cutoff: int
+    workflow_every_hours: int = 1  # the analytics workflow's schedule (Partition Updated also runs it)
     schema_policy_override: Literal["strict", "additive"] | None = None
 
     @property
@@ -54,6 +55,7 @@ ENVIRONMENTS: dict[str, EnvConfig] = {
         glue_workers=2,
         glue_flex=True,
         athena_bytes_cutoff=1 * 1024**3,
+        workflow_every_hours=6,
     ),
     "prod": EnvConfig(
         name="prod",

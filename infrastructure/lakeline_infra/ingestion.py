@@ -85,6 +85,7 @@ class Ingestion(Construct):
                 "LAKELINE_LEDGER_TABLE": ledger.table_name,
                 "LAKELINE_DLQ_URL": self.dead_letters.queue_url,
                 "LAKELINE_MAX_OBJECT_BYTES": str(config.max_lambda_object_bytes),
+                "LAKELINE_EVENT_BUS": "default",  # Partition Updated events start the workflow
                 "POWERTOOLS_METRICS_NAMESPACE": "lakeline",
             },
         )
@@ -109,3 +110,4 @@ class Ingestion(Construct):
         storage.curated.grant_read_write(role, "quarantine/*")
         ledger.grant_read_write_data(role)
         self.dead_letters.grant_send_messages(role)
+        events.EventBus.from_event_bus_name(self, "DefaultBus", "default").grant_put_events_to(role)

@@ -54,11 +54,13 @@ def acknowledge(
     stack: cdk.Stack,
     prefix_grants: list[tuple[s3.IBucket, str]],
     invoked: list[lambda_.IFunction] | None = None,
+    scoped: list[tuple[str, str]] | None = None,
 ) -> None:
     """Acknowledge the findings above for a stack, with their reasons.
 
     ``prefix_grants`` lists the (bucket, key prefix) pairs a role may use objects under: a
-    ``prefix/*`` resource is the narrowest scope S3 object permissions have.
+    ``prefix/*`` resource is the narrowest scope S3 object permissions have. ``scoped`` lists
+    other wildcard resources (as cdk-nag prints them) with the reason each is as narrow as it can be.
     """
     validations = cdk.Validations.of(stack)
     for rule, reason in ACKNOWLEDGED.items():
@@ -71,6 +73,10 @@ def acknowledge(
                 id=f"AwsSolutions-IAM5[Resource::<{stack.get_logical_id(cfn)}.Arn>:*]",
                 reason="grant_invoke: any version or alias of this one function, for its schedules",
             )
+        )
+    for resource, reason in scoped or []:
+        validations.acknowledge(
+            cdk.Acknowledgment(id=f"AwsSolutions-IAM5[Resource::{resource}]", reason=reason)
         )
     for bucket, prefix in prefix_grants:
         cfn = bucket.node.default_child

@@ -20,6 +20,7 @@ from lakeline_infra.ingestion import Ingestion
 from lakeline_infra.ledger import Ledger
 from lakeline_infra.monitoring import Monitoring
 from lakeline_infra.nag import acknowledge, add_checkov_skips
+from lakeline_infra.orchestration import Orchestration
 from lakeline_infra.query import Query
 from lakeline_infra.storage import Storage
 
@@ -74,6 +75,10 @@ class LakelineStack(cdk.Stack):
             script=f"{artifacts}/transform_data.py",
             wheel=f"{artifacts}/lakeline-{__version__}-py3-none-any.whl",
         )  # fmt: skip
+        orchestration = Orchestration(
+            self, "Orchestration", config=config, storage=storage, ledger=ledger.table, job=etl.job,
+            database=catalog.database_name, topic=monitoring.topic, code=lambda_code,
+        )  # fmt: skip
         cdk.CfnOutput(
             self, "GlueArtifacts", value=artifacts,
             description="Upload the Glue script and the lakeline wheel here (docs/setup_guide.md)",
@@ -81,7 +86,13 @@ class LakelineStack(cdk.Stack):
         tag_everything(self, config)
         acknowledge(
             self,
-            prefix_grants=[*ingestion.prefix_grants, *etl.prefix_grants, *api.prefix_grants],
+            prefix_grants=[
+                *ingestion.prefix_grants,
+                *etl.prefix_grants,
+                *api.prefix_grants,
+                *orchestration.prefix_grants,
+            ],
             invoked=[api.function] if api.schedules else [],
+            scoped=orchestration.acknowledgments,
         )
         add_checkov_skips(self)

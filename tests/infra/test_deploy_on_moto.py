@@ -61,13 +61,15 @@ def test_the_template_deploys_and_creates_the_pipeline(moto_endpoint: str) -> No
     for resource in created.values():
         by_type.setdefault(resource["ResourceType"], []).append(resource["PhysicalResourceId"])
     assert len(by_type["AWS::S3::Bucket"]) == 6
-    assert len(by_type["AWS::SQS::Queue"]) == 2
+    assert len(by_type["AWS::SQS::Queue"]) == 3  # objects, dead letters, workflow triggers (FIFO)
     sqs = client("sqs")
     attributes = [
         sqs.get_queue_attributes(QueueUrl=u, AttributeNames=["All"])["Attributes"]
         for u in by_type["AWS::SQS::Queue"]
     ]
     (main,) = [a for a in attributes if "RedrivePolicy" in a]
+    (triggers,) = [a for a in attributes if a.get("FifoQueue") == "true"]
+    assert triggers["ContentBasedDeduplication"] == "true"  # what debounces Partition Updated events
     assert json.loads(main["RedrivePolicy"])["maxReceiveCount"] == 5
     assert "KmsMasterKeyId" in main
     functions = [
@@ -75,15 +77,16 @@ def test_the_template_deploys_and_creates_the_pipeline(moto_endpoint: str) -> No
         for n in by_type["AWS::Lambda::Function"]
     ]
     (function,) = [f for f in functions if f["Handler"].endswith("process_object.handler")]
-    assert len(functions) == 2  # process_object, and ingest_api for the HTTP datasets
+    assert len(functions) == 3  # process_object, ingest_api for the HTTP datasets, the workflow's steps
     assert function["Runtime"] == "python3.12"
     assert function["Handler"] == "lakeline.entrypoints.aws_lambda.process_object.handler"
     assert set(function["Environment"]["Variables"]) >= {"LAKELINE_LAKE_BUCKET", "LAKELINE_LEDGER_TABLE"}
     (table,) = by_type["AWS::DynamoDB::Table"]
     key = client("dynamodb").describe_table(TableName=table)["Table"]["KeySchema"]
     assert key == [{"AttributeName": "object_id", "KeyType": "HASH"}]
-    (rule,) = by_type["AWS::Events::Rule"]
-    pattern = json.loads(client("events").describe_rule(Name=rule.split("|")[-1])["EventPattern"])
+    described = [client("events").describe_rule(Name=r.split("|")[-1]) for r in by_type["AWS::Events::Rule"]]
+    (rule,) = [r for r in described if "aws.s3" in r.get("EventPattern", "")]
+    pattern = json.loads(rule["EventPattern"])
     assert pattern["detail-type"] == ["Object Created"]
     assert pattern["detail"]["bucket"]["name"] == [
         function["Environment"]["Variables"]["LAKELINE_LAKE_BUCKET"]

@@ -121,3 +121,13 @@ def test_a_model_header_must_name_its_sources(tmp_path: Path, lake: LocalRuntime
     bad.write_text("-- model: broken\n-- sources: nope\n-- partition: dt\n-- primary_key: dt\nSELECT 1")
     with pytest.raises(ContractError, match="sources names 'nope', which is not a dataset"):
         parse_model(bad, lake.contracts)
+
+
+def test_a_workflows_plan_builds_only_the_partitions_it_names(lake: LocalRuntime) -> None:
+    planned = {"taxi_daily_zone_stats": ["2024-01-02"]}
+
+    (result,) = build_models(lake.models, lake.build_deps, planned=planned)
+
+    assert (result.model, result.rebuilt, result.unchanged) == ("taxi_daily_zone_stats", ["2024-01-02"], 2)
+    assert build(lake) == {"taxi_daily_zone_stats": ["2024-01-01", "2024-01-03"],
+                           "taxi_hourly_demand": ["2024-01-01", "2024-01-02", "2024-01-03"]}  # fmt: skip

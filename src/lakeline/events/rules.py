@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from lakeline.core.objects import Zone
+from lakeline.events.lakeline_events import PARTITION_UPDATED, SOURCE
 
 PROCESS_OBJECT = "process_object"  # the target: the process_object Lambda function or its local twin
+RUN_WORKFLOW = "run_workflow"  # the target: the analytics workflow (Step Functions), debounced
 
 
 @dataclass(frozen=True)
@@ -40,3 +42,13 @@ def raw_object_created(bucket: str) -> Rule:
 def pipeline_rules(bucket: str) -> list[Rule]:
     """Every EventBridge rule of the pipeline for the lake in ``bucket``."""
     return [raw_object_created(bucket)]
+
+
+def partition_updated_rule() -> Rule:
+    """Curated partitions changed: the analytics workflow should run (debounced by its target)."""
+    return Rule(
+        name="partition-updated",
+        description="Curated partitions changed: run the analytics workflow (debounced).",
+        pattern={"source": [SOURCE], "detail-type": [PARTITION_UPDATED]},
+        target=RUN_WORKFLOW,
+    )

@@ -18,6 +18,7 @@ from lakeline.adapters.aws.eventbridge_publisher import EventBridgePublisher
 from lakeline.adapters.aws.glue_handoff import GlueHandoff
 from lakeline.adapters.aws.s3_object_store import S3ObjectStore
 from lakeline.adapters.aws.secrets_manager import SecretsManagerSecrets
+from lakeline.adapters.aws.sns_notifier import SnsNotifier
 from lakeline.adapters.aws.sqs_dead_letters import SqsDeadLetters
 from lakeline.adapters.local.http_client import UrllibHttpClient
 from lakeline.analytics.models import Model, load_models
@@ -34,6 +35,7 @@ ZONE_BUCKET_VARIABLES = {
     "curated": "LAKELINE_CURATED_BUCKET",
     "quarantine": "LAKELINE_CURATED_BUCKET",
     "analytics": "LAKELINE_ANALYTICS_BUCKET",
+    "quality": "LAKELINE_CURATED_BUCKET",
 }
 
 
@@ -55,6 +57,8 @@ class AwsSettings:
     event_bus: str | None = None
     zone_buckets: tuple[tuple[str, str], ...] = ()  # zone -> bucket, where zones have their own
     secret_prefix: str = ""  # prepended to the secret names HTTP contracts use
+    alerts_topic_arn: str | None = None
+    environment: str = "aws"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AwsSettings:
@@ -88,6 +92,8 @@ class AwsSettings:
                 (zone, env[variable]) for zone, variable in ZONE_BUCKET_VARIABLES.items() if env.get(variable)
             ),
             secret_prefix=env.get("LAKELINE_SECRET_PREFIX", ""),
+            alerts_topic_arn=env.get("LAKELINE_ALERTS_TOPIC") or None,
+            environment=env.get("LAKELINE_ENVIRONMENT", "aws"),
         )
 
 
@@ -165,6 +171,12 @@ class AwsRuntime:
             metrics=self.metrics,
             work_root=self.settings.work_dir,
         )
+
+    @cached_property
+    def notifier(self) -> SnsNotifier | None:
+        """Alerts to the SNS topic, when one is configured."""
+        topic = self.settings.alerts_topic_arn
+        return SnsNotifier(topic, self.clients.client("sns")) if topic else None
 
     @cached_property
     def dead_letters(self) -> SqsDeadLetters:

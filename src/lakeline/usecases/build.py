@@ -202,7 +202,31 @@ def build_model(
     return run_plan(plan_model(model, deps, full, sources), deps, sources)
 
 
-def build_models(models: list[Model], deps: BuildDeps, full: bool = False) -> list[ModelBuild]:
-    """Build every model incrementally."""
+def build_models(
+    models: list[Model], deps: BuildDeps, full: bool = False, planned: dict[str, list[str]] | None = None
+) -> list[ModelBuild]:
+    """Build every model incrementally.
+
+    Args:
+        models: The models to build.
+        deps: The ports.
+        full: Rebuild every partition.
+        planned: Model -> the partitions a workflow's Plan step chose. Only those are built (the
+            ones still changed); a model not named is left alone. Inputs that changed after the
+            plan wait for the next run.
+    """
     sources = Sources(deps.store, deps.ledger)
-    return [build_model(m, deps, full, sources) for m in models]
+    results = []
+    for model in models:
+        if planned is not None and model.name not in planned:
+            continue
+        plan = plan_model(model, deps, full, sources)
+        if planned is not None:
+            chosen = set(planned[model.name])
+            changed = [p for p in plan.changed if p in chosen]
+            removed = [p for p in plan.removed if p in chosen]
+            fingerprints = {p: plan.fingerprints[p] for p in changed}
+            unchanged = plan.unchanged + len(plan.changed) - len(changed)
+            plan = ModelPlan(model, changed, removed, unchanged, fingerprints)
+        results.append(run_plan(plan, deps, sources))
+    return results

@@ -197,27 +197,27 @@ def record_results(run: WorkflowRun, deps: BuildDeps) -> str | None:
     return key
 
 
-def notify(run: WorkflowRun, deps: WorkflowDeps) -> None:
+def notify(run: WorkflowRun, notifier: Notifier | None, environment: str) -> None:
     """The Notify step: one alert per table whose rules failed; ``halt`` rulesets halt the run."""
     for q in run.quality:
         if not q.failed:
             continue
         if q.target.ruleset.action is QualityAction.HALT:
             run.halted_by.append(q.target.table)
-        if deps.notifier is None:
+        if notifier is None:
             continue
         first = q.failed[0]
         partitions = ", ".join(sorted(q.target.partitions))
         alert = Alert(
             "data quality halt" if q.target.ruleset.action is QualityAction.HALT else "data quality",
-            deps.environment,
+            environment,
             q.target.table,
             f"{len(q.failed)} of {len(q.results)} rules failed on dt {partitions}; "
             f"first: {first.rule}: {first.failure_reason}",
             f'lakeline query "SELECT rule, failure_reason FROM {quality_results_table().name} '
             f"WHERE run_id = '{run.run_id}' AND outcome = 'Failed'\"",
         )
-        deps.notifier.notify(alert.subject, alert.message)
+        notifier.notify(alert.subject, alert.message)
 
 
 def run_workflow(models: list[Model], deps: WorkflowDeps, full: bool = False) -> WorkflowRun:
@@ -237,6 +237,6 @@ def run_workflow(models: list[Model], deps: WorkflowDeps, full: bool = False) ->
     run.steps.append(RECORD_RESULTS)
     run.results_key = record_results(run, build)
     run.steps.append(NOTIFY)
-    notify(run, deps)
+    notify(run, deps.notifier, deps.environment)
     logger.info("workflow run %s: %s", run.run_id, "halted" if run.halted else "succeeded")
     return run

@@ -200,8 +200,25 @@ def test_athena_workgroup_is_enforced_encrypted_and_capped(dev: assertions.Templ
 
 def test_alarms_notify_the_encrypted_topic_and_a_budget_exists(dev: assertions.Template) -> None:
     dev.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
-    alarms = resources(dev, "AWS::CloudWatch::Alarm")
-    assert len(alarms) >= 3 and all(a["Properties"]["AlarmActions"] for a in alarms.values())
+    alarms = {a["Properties"]["AlarmName"] for a in resources(dev, "AWS::CloudWatch::Alarm").values()}
+    # Each alarm reaches the topic through a rule that writes it in lakeline's alert format.
+    routed = {
+        r["Properties"]["EventPattern"]["detail"]["alarmName"][0]: r["Properties"]["Targets"][0]
+        for r in resources(dev, "AWS::Events::Rule").values()
+        if r["Properties"].get("EventPattern", {}).get("source") == ["aws.cloudwatch"]
+    }
+    assert len(alarms) >= 3 and set(routed) == alarms
+    for target in routed.values():
+        assert "Alerts" in json.dumps(target["Arn"])
+        template = json.loads(target["InputTransformer"]["InputTemplate"])
+        assert template.startswith("[lakeline dev] ")
+        lines = template.splitlines()[1:]
+        assert [line.split(":")[0] for line in lines] == [
+            "environment",
+            "dataset",
+            "what failed",
+            "investigate",
+        ]
     dev.has_resource_properties(
         "AWS::Budgets::Budget", {"Budget": Match.object_like({"BudgetLimit": {"Amount": 50, "Unit": "USD"}})}
     )

@@ -99,6 +99,7 @@ def test_plan_record_and_notify_as_the_state_machine_calls_them(aws: dict[str, A
     plan = step("plan")
 
     assert plan["nothing_to_do"] is False and plan["build"] is True
+    assert plan["stale"] == ["taxi_trips"]  # its SLA, and no object in the ledger
     assert plan["models"] == "taxi_daily_zone_stats,taxi_hourly_demand"
     assert json.loads(plan["partitions"]) == {"taxi_daily_zone_stats": ["2024-01-01"],
                                               "taxi_hourly_demand": ["2024-01-01"]}  # fmt: skip
@@ -122,10 +123,14 @@ def test_plan_record_and_notify_as_the_state_machine_calls_them(aws: dict[str, A
         ("taxi_daily_zone_stats", "RowCount > 0", "Passed"),
         ("taxi_daily_zone_stats", 'ColumnValues "trips" > 0', "Failed"),
     ]
-    (message,) = aws["sqs"].receive_message(QueueUrl=aws["queue"])["Messages"]
-    alert = json.loads(message["Body"])
-    assert alert["Subject"] == "[lakeline dev] data quality halt: taxi_daily_zone_stats"
-    assert "what failed: 1 of 2 rules failed on dt 2024-01-01" in alert["Message"]
+    messages = aws["sqs"].receive_message(QueueUrl=aws["queue"], MaxNumberOfMessages=10)["Messages"]
+    alerts = {a["Subject"]: a["Message"] for a in (json.loads(m["Body"]) for m in messages)}
+    assert set(alerts) == {"[lakeline dev] freshness breach: taxi_trips",
+                           "[lakeline dev] data quality halt: taxi_daily_zone_stats"}  # fmt: skip
+    assert (
+        "what failed: 1 of 2 rules failed on dt 2024-01-01"
+        in alerts["[lakeline dev] data quality halt: taxi_daily_zone_stats"]
+    )
     # The checked curated partition is remembered; the models wait for the Glue job.
     again = step("plan")
     assert [t["table"] for t in again["quality"]] == ["taxi_daily_zone_stats"]

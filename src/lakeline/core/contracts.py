@@ -243,6 +243,7 @@ class Contract(_Model):
     partitioning: Granularity = Granularity.DAY
     schema_policy: SchemaPolicy = SchemaPolicy.ADDITIVE
     quality: Quality | None = None
+    freshness_hours: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _consistent(self) -> Contract:

@@ -1,9 +1,10 @@
 """The analytics workflow, run locally: the same steps as the Step Functions state machine.
 
 Plan -> Transform -> DataQuality -> RecordResults -> Notify (see
-``lakeline.core.workflow``). A plan with nothing changed ends the run
-successfully before any work. Data quality checks the curated partitions that
-changed since they were last checked and the model partitions just rebuilt;
+``lakeline.core.workflow``). Plan also checks each dataset's freshness SLA. A
+plan with nothing changed ends the run successfully before any other work.
+Data quality checks the curated partitions that changed since they were last
+checked and the model partitions just rebuilt;
 a ``halt`` ruleset that fails makes the run fail after its results are recorded
 and its alert sent.
 """
@@ -45,6 +46,7 @@ from lakeline.usecases.build import (
     plan_model,
     run_plan,
 )
+from lakeline.usecases.freshness import Staleness, check_freshness
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +110,7 @@ class WorkflowRun:
     quality: list[QualityRun] = field(default_factory=list)
     results_key: str | None = None
     halted_by: list[str] = field(default_factory=list)
+    stale: list[Staleness] = field(default_factory=list)
 
     @property
     def nothing_to_do(self) -> bool:
@@ -226,6 +229,8 @@ def run_workflow(models: list[Model], deps: WorkflowDeps, full: bool = False) ->
     run = WorkflowRun(uuid.uuid4().hex[:12], build.clock())
     sources = Sources(build.store, build.ledger)
     run.steps.append(PLAN)
+    run.stale = check_freshness(build.contracts, build.ledger, build.state, build.metrics, deps.notifier,
+                                deps.environment, run.started_at)  # fmt: skip
     run.plan = plan(models, build, sources, full)
     if run.plan.empty:
         return run

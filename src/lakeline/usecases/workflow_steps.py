@@ -21,6 +21,7 @@ from lakeline.ports import Notifier
 from lakeline.quality.rules import RuleResult
 from lakeline.quality.ruleset import Ruleset
 from lakeline.usecases.build import BuildDeps, Sources
+from lakeline.usecases.freshness import check_freshness
 from lakeline.usecases.workflow import QualityRun, QualityTarget, WorkflowRun, notify, plan, record_results
 
 FetchResults = Callable[[Sequence[str]], list[RuleResult]]
@@ -37,8 +38,19 @@ def _predicate(partitions: Sequence[str]) -> str:
     return f"{PARTITION_COLUMN} IN ({', '.join(repr(p) for p in sorted(partitions))})"
 
 
-def plan_step(models: Sequence[Model], deps: BuildDeps, run_id: str | None = None) -> dict[str, Any]:
-    """Plan: what to build (for the Glue job's arguments) and what to check (for Glue Data Quality)."""
+def plan_step(
+    models: Sequence[Model],
+    deps: BuildDeps,
+    run_id: str | None = None,
+    notifier: Notifier | None = None,
+    environment: str = "aws",
+) -> dict[str, Any]:
+    """Plan: what to build (for the Glue job's arguments) and what to check (for Glue Data Quality).
+
+    It also checks each dataset's freshness SLA, alerting once per stale episode.
+    """
+    stale = check_freshness(deps.contracts, deps.ledger, deps.state, deps.metrics, notifier, environment,
+                            deps.clock())  # fmt: skip
     built = plan(list(models), deps, Sources(deps.store, deps.ledger))
     working = [m for m in built.models if m.has_work]
     targets = [*built.datasets] + [
@@ -50,6 +62,7 @@ def plan_step(models: Sequence[Model], deps: BuildDeps, run_id: str | None = Non
     return {
         "run_id": run_id or uuid.uuid4().hex[:12],
         "nothing_to_do": built.empty,
+        "stale": [s.dataset for s in stale],
         "build": bool(working),
         "models": ",".join(partitions),
         "partitions": _json(partitions),

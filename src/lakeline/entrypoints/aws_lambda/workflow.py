@@ -47,7 +47,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     built = runtime()
     deps = built.build_deps(_NoEngine())
     if step == "plan":
-        result = plan_step(built.models, deps, state.get("run_id"))
+        result = plan_step(
+            built.models, deps, state.get("run_id"), built.notifier, built.settings.environment
+        )
     elif step == "record":
         fetch = GlueQualityResults(built.clients.client("glue"))
         result = record_step(state, built.models, deps, fetch, datetime.now(UTC))

@@ -1,34 +1,67 @@
-"""Cost: a monthly budget with notifications, and cost-allocation tags on everything."""
+"""Cost: a monthly budget with notifications, and cost-allocation tags on everything.
+
+AWS Budgets publishes its own text and cannot go through EventBridge, so its notices go to a
+topic of their own, whose subscriber (the alert_relay function) re-sends each one to the
+alerts topic in lakeline's alert format.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_budgets as budgets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from lakeline_infra.config import EnvConfig
+from lakeline_infra.functions import LakelineFunction
+from lakeline_infra.storage import Storage
+
+RELAY_HANDLER = "lakeline.entrypoints.aws_lambda.alert_relay.handler"
 
 
 class Cost(Construct):
     """Budget alerts at 80% (actual) and 100% (forecast) of the month's limit."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: EnvConfig, topic: sns.ITopic) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: EnvConfig,
+        topic: sns.ITopic,
+        storage: Storage,
+        code: Path | None,
+    ) -> None:
         super().__init__(scope, construct_id)
-        topic.add_to_resource_policy(
+        notices = sns.Topic(
+            self, "BudgetNotices", display_name=f"{config.project} budget notices (relayed as alerts)",
+            master_key=storage.key, enforce_ssl=True,
+        )  # fmt: skip
+        budgets_service = iam.ServicePrincipal("budgets.amazonaws.com")
+        notices.add_to_resource_policy(
             iam.PolicyStatement(
                 actions=["sns:Publish"],
-                principals=[iam.ServicePrincipal("budgets.amazonaws.com")],
-                resources=[topic.topic_arn],
+                principals=[budgets_service],
+                resources=[notices.topic_arn],
                 conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
             )
         )
-        subscribers = [budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=topic.topic_arn)]
-        if config.alarm_email:
-            subscribers.append(
-                budgets.CfnBudget.SubscriberProperty(subscription_type="EMAIL", address=config.alarm_email)
-            )
+        storage.key.grant(budgets_service, "kms:GenerateDataKey*", "kms:Decrypt")
+        relay = LakelineFunction(
+            self, "AlertRelay", config=config, storage=storage, code=code, handler=RELAY_HANDLER,
+            description="alert_relay: budget notices to the alerts topic, in the alert format",
+            memory_mb=256, timeout=cdk.Duration.seconds(30), concurrency=1,
+            environment={"LAKELINE_ALERTS_TOPIC": topic.topic_arn, "LAKELINE_ENVIRONMENT": config.name},
+        )  # fmt: skip
+        topic.grant_publish(relay.role)
+        notices.add_subscription(subscriptions.LambdaSubscription(relay.function))
+        subscribers = [
+            budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=notices.topic_arn)
+        ]
         budgets.CfnBudget(
             self,
             "Budget",

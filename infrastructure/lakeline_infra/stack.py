@@ -64,7 +64,7 @@ class LakelineStack(cdk.Stack):
             self, "Monitoring", config=config, key=storage.key, function=ingestion.function,
             dead_letters=ingestion.dead_letters,
         )  # fmt: skip
-        Cost(self, "Cost", config=config, topic=monitoring.topic)
+        Cost(self, "Cost", config=config, topic=monitoring.topic, storage=storage, code=lambda_code)
         api = ApiIngest(
             self, "ApiIngest", config=config, contracts=contracts, storage=storage, ledger=ledger.table,
             dead_letters=ingestion.dead_letters, code=lambda_code,

@@ -77,7 +77,7 @@ def test_the_template_deploys_and_creates_the_pipeline(moto_endpoint: str) -> No
         for n in by_type["AWS::Lambda::Function"]
     ]
     (function,) = [f for f in functions if f["Handler"].endswith("process_object.handler")]
-    assert len(functions) == 3  # process_object, ingest_api for the HTTP datasets, the workflow's steps
+    assert len(functions) == 4  # process_object, ingest_api, the workflow's steps, the budget alert relay
     assert function["Runtime"] == "python3.12"
     assert function["Handler"] == "lakeline.entrypoints.aws_lambda.process_object.handler"
     assert set(function["Environment"]["Variables"]) >= {"LAKELINE_LAKE_BUCKET", "LAKELINE_LEDGER_TABLE"}

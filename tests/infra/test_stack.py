@@ -224,6 +224,27 @@ def test_alarms_notify_the_encrypted_topic_and_a_budget_exists(dev: assertions.T
     )
 
 
+def test_budget_notices_are_relayed_into_the_alert_format(dev: assertions.Template) -> None:
+    (budget,) = resources(dev, "AWS::Budgets::Budget").values()
+    subscribers = [s for n in budget["Properties"]["NotificationsWithSubscribers"] for s in n["Subscribers"]]
+    topics = resources(dev, "AWS::SNS::Topic")
+    (notices,) = [k for k in topics if "BudgetNotices" in k]
+    assert all(s["SubscriptionType"] == "SNS" and s["Address"] == {"Ref": notices} for s in subscribers)
+    (subscription,) = [
+        s
+        for s in resources(dev, "AWS::SNS::Subscription").values()
+        if s["Properties"]["TopicArn"] == {"Ref": notices}
+    ]
+    assert subscription["Properties"]["Protocol"] == "lambda"
+    functions = resources(dev, "AWS::Lambda::Function")
+    relay = subscription["Properties"]["Endpoint"]["Fn::GetAtt"][0]
+    assert functions[relay]["Properties"]["Handler"] == "lakeline.entrypoints.aws_lambda.alert_relay.handler"
+    (alerts,) = [k for k in topics if k != notices]
+    assert functions[relay]["Properties"]["Environment"]["Variables"]["LAKELINE_ALERTS_TOPIC"] == {
+        "Ref": alerts
+    }
+
+
 def test_everything_taggable_carries_the_cost_tags(dev: assertions.Template) -> None:
     for kind in (
         "AWS::S3::Bucket",
@@ -308,7 +329,7 @@ def test_the_plain_cloudformation_template_is_in_sync_with_the_cdk_app() -> None
     assert (REPO / "infrastructure" / "parameters.json").read_text() == parameters, "run `make cfn`"
     template = export.yaml.safe_load(text)
     assert "BootstrapVersion" not in template.get("Parameters", {})  # deployable without `cdk bootstrap`
-    assert len(template["Parameters"]) == 6  # the Lambda artifact's bucket and key, for each of 3 functions
+    assert len(template["Parameters"]) == 8  # the Lambda artifact's bucket and key, for each of 4 functions
 
 
 def test_the_glue_job_is_glue5_flex_in_dev_and_encrypted(templates: dict[str, assertions.Template]) -> None:

@@ -127,7 +127,7 @@ def moto_workflow(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         queue_arn = clients["sqs"].get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
         clients["sns"].subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"])
         resources = _template()["Resources"]
-        (topic_id,) = [k for k, r in resources.items() if r["Type"] == "AWS::SNS::Topic"]
+        (topic_id,) = [k for k, r in resources.items() if r["Type"] == "AWS::SNS::Topic" and "Alerts" in k]
         machine = clients["stepfunctions"].create_state_machine(
             name="workflow",
             definition=json.dumps(definition({topic_id: topic})),

@@ -76,3 +76,33 @@ def test_the_dead_letter_queue_is_redriven_without_losing_a_message() -> None:
                 sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
         assert sorted(bodies) == sorted(f'{{"n": {n}}}' for n in range(13))
         assert "Messages" not in sqs.receive_message(QueueUrl=dlq)
+
+
+def test_the_budget_relay_publishes_each_notice_in_the_alert_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from lakeline.emulated.aws import LambdaContext
+    from lakeline.entrypoints.aws_lambda import alert_relay
+
+    with mock_aws():
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        sns, sqs = boto3.client("sns", region_name="us-east-1"), boto3.client("sqs", region_name="us-east-1")
+        topic = sns.create_topic(Name="alerts")["TopicArn"]
+        queue = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+        monkeypatch.setenv("LAKELINE_ALERTS_TOPIC", topic)
+        monkeypatch.setenv("LAKELINE_ENVIRONMENT", "prod")
+        alert_relay.notifier.cache_clear()
+        notice = "Budget Name: lakeline-prod\nAlert Type: FORECASTED\nAlert Threshold: > $500.00\n" \
+                 "FORECASTED Amount: $612.00\nBudgeted Amount: $500.00\n"  # fmt: skip
+
+        result = alert_relay.handler({"Records": [{"EventSource": "aws:sns", "Sns": {"Message": notice}}]},
+                                     LambdaContext())  # fmt: skip
+
+        alert_relay.notifier.cache_clear()
+        (message,) = sqs.receive_message(QueueUrl=queue)["Messages"]
+        body = json.loads(message["Body"])
+    assert result == {"relayed": 1}
+    assert body["Subject"] == "[lakeline prod] budget: lakeline-prod"
+    assert "what failed: FORECASTED cost $612.00 crossed the alert threshold > $500.00" in body["Message"]

@@ -94,3 +94,40 @@ def test_output_stem_is_stable_across_versions_and_distinct_across_keys() -> Non
     assert output_stem(v1) != output_stem(other)
     assert output_stem(v1).startswith("jan.csv-")
     assert re.fullmatch(r"[A-Za-z0-9._-]+", output_stem(ObjectRef("b", "raw/t/ü ber/../x y.csv", 1, "e")))
+
+
+BUDGET_NOTICE = """AWS Budget Notification November 30, 2026
+AWS Account 123456789012
+
+Dear AWS Customer,
+
+You requested that we alert you when the ACTUAL Cost associated with your lakeline-dev budget
+is greater than $40.00 for the current month.
+
+Budget Name: lakeline-dev
+Budget Type: Cost
+Budgeted Amount: $50.00
+Alert Type: ACTUAL
+Alert Threshold: > $40.00
+ACTUAL Amount: $41.23
+"""
+
+
+def test_a_budget_notice_becomes_one_alert_in_the_alert_format() -> None:
+    from lakeline.core.alerts import budget_alert
+
+    alert = budget_alert(BUDGET_NOTICE, "dev")
+
+    assert alert.subject == "[lakeline dev] budget: lakeline-dev"
+    assert alert.message.splitlines()[2] == (
+        "what failed: ACTUAL cost $41.23 crossed the alert threshold > $40.00 (budget $50.00)"
+    )
+    assert "aws budgets describe-budget" in alert.investigate
+
+
+def test_a_budget_notice_of_another_shape_keeps_its_text() -> None:
+    from lakeline.core.alerts import budget_alert
+
+    alert = budget_alert("Your forecasted spend\nis high", "prod")
+
+    assert (alert.dataset, alert.what_failed) == ("the budget", "Your forecasted spend is high")

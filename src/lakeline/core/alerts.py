@@ -31,3 +31,35 @@ class Alert:
             f"what failed: {self.what_failed}\n"
             f"investigate: {self.investigate}\n"
         )
+
+
+def _fields(text: str) -> dict[str, str]:
+    """``Key: Value`` lines of a notification, keys lower-cased."""
+    found = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and value.strip() and len(key) < 40:
+            found[key.strip().lower()] = value.strip()
+    return found
+
+
+def budget_alert(message: str, environment: str) -> Alert:
+    """An AWS Budgets notification, rewritten in the alert format.
+
+    Budgets writes ``Budget Name``, ``Alert Type``, ``Alert Threshold``, ``Budgeted Amount`` and
+    ``<type> Amount`` lines; when they are missing the text itself is kept, so nothing is lost.
+    """
+    fields = _fields(message)
+    name = fields.get("budget name", "the budget")
+    kind = fields.get("alert type", "")
+    amount = fields.get(f"{kind.lower()} amount") if kind else None
+    if kind and amount and "alert threshold" in fields:
+        what = (f"{kind} cost {amount} crossed the alert threshold {fields['alert threshold']} "
+                f"(budget {fields.get('budgeted amount', '?')})")  # fmt: skip
+    else:
+        what = " ".join(message.split())[:500]
+    return Alert(
+        "budget", environment, name, what,
+        f"aws budgets describe-budget --account-id <account> --budget-name {name}; "
+        "Cost Explorer grouped by the tag `project`",
+    )  # fmt: skip

@@ -111,9 +111,11 @@ def contracts_validate(ctx: click.Context) -> None:
     for contract in registry:
         for check in contract.checks:
             expression_to_duckdb(check.expression, {c.name: c.type for c in contract.columns})
+        quality = contract.quality
+        rules = f", {len(quality.ruleset.parsed)} quality rules ({quality.action.value})" if quality else ""
         console.print(
             f"[green]ok[/green] {contract.name}: {len(contract.columns)} columns, "
-            f"{len(contract.checks)} checks"
+            f"{len(contract.checks)} checks{rules}"
         )
     if not len(registry):
         console.print("no contracts found")

@@ -15,6 +15,7 @@ from lakeline_infra.api_ingest import ApiIngest
 from lakeline_infra.catalog import Catalog
 from lakeline_infra.config import EnvConfig
 from lakeline_infra.cost import Cost, tag_everything
+from lakeline_infra.dashboard import Dashboard
 from lakeline_infra.etl import Etl
 from lakeline_infra.ingestion import Ingestion
 from lakeline_infra.ledger import Ledger
@@ -78,6 +79,10 @@ class LakelineStack(cdk.Stack):
         orchestration = Orchestration(
             self, "Orchestration", config=config, storage=storage, ledger=ledger.table, job=etl.job,
             database=catalog.database_name, topic=monitoring.topic, code=lambda_code,
+        )  # fmt: skip
+        Dashboard(
+            self, "Dashboard", config=config, process=ingestion.function, queue=ingestion.queue,
+            dead_letters=ingestion.dead_letters, workflow=orchestration.state_machine,
         )  # fmt: skip
         cdk.CfnOutput(
             self, "GlueArtifacts", value=artifacts,

@@ -91,3 +91,10 @@ def test_the_template_deploys_and_creates_the_pipeline(moto_endpoint: str) -> No
     assert pattern["detail"]["bucket"]["name"] == [
         function["Environment"]["Variables"]["LAKELINE_LAKE_BUCKET"]
     ]
+    (updated,) = [r for r in described if '"lakeline"' in r.get("EventPattern", "")]
+    assert json.loads(updated["EventPattern"])["detail-type"] == ["Partition Updated"]
+    assert any(r.get("ScheduleExpression") == "rate(6 hours)" for r in described)
+    (machine_arn,) = by_type["AWS::StepFunctions::StateMachine"]
+    machine = client("stepfunctions").describe_state_machine(stateMachineArn=machine_arn)
+    assert machine["name"] == "lakeline-dev-workflow"
+    assert json.loads(machine["definition"])["StartAt"] == "Plan"

@@ -224,6 +224,19 @@ def test_alarms_notify_the_encrypted_topic_and_a_budget_exists(dev: assertions.T
     )
 
 
+def test_the_dashboard_charts_every_dataset_and_the_workflow(dev: assertions.Template) -> None:
+    (dashboard,) = resources(dev, "AWS::CloudWatch::Dashboard").values()
+    assert dashboard["Properties"]["DashboardName"] == "lakeline-dev-pipeline"
+    separator, parts = dashboard["Properties"]["DashboardBody"]["Fn::Join"]
+    body = json.loads(separator.join(p if isinstance(p, str) else "REF" for p in parts))
+    lines = [m for w in body["widgets"] for m in w["properties"]["metrics"]]
+    searches = [m[0]["expression"] for m in lines if isinstance(m[0], dict)]
+    for metric in ("RowsIn", "RowsQuarantined", "ObjectsFailed", "DataQualityRulesFailed", "FreshnessHours"):
+        assert any(f'MetricName="{metric}"' in e and e.startswith("SEARCH(") for e in searches), metric
+    named = {m[1] for m in lines if isinstance(m[0], str)}
+    assert {"ExecutionsFailed", "ApproximateNumberOfMessagesVisible", "Errors", "Throttles"} <= named
+
+
 def test_budget_notices_are_relayed_into_the_alert_format(dev: assertions.Template) -> None:
     (budget,) = resources(dev, "AWS::Budgets::Budget").values()
     subscribers = [s for n in budget["Properties"]["NotificationsWithSubscribers"] for s in n["Subscribers"]]

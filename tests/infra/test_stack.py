@@ -273,10 +273,12 @@ def test_everything_taggable_carries_the_cost_tags(dev: assertions.Template) -> 
             )
 
 
-def _role_statements(template: assertions.Template) -> list[dict[str, Any]]:
-    """The statements of the process_object function's role."""
+def _role_statements(
+    template: assertions.Template, described: str = "process_object"
+) -> list[dict[str, Any]]:
+    """The statements of the role whose description mentions ``described``."""
     roles = resources(template, "AWS::IAM::Role")
-    (role,) = [k for k, r in roles.items() if "process_object" in r["Properties"].get("Description", "")]
+    (role,) = [k for k, r in roles.items() if described in r["Properties"].get("Description", "")]
     policies = [
         p
         for p in resources(template, "AWS::IAM::Policy").values()
@@ -288,6 +290,41 @@ def _role_statements(template: assertions.Template) -> list[dict[str, Any]]:
 def _actions(statement: dict[str, Any]) -> list[str]:
     actions = statement["Action"]
     return actions if isinstance(actions, list) else [actions]
+
+
+def test_the_workflow_function_writes_only_quality_results_and_alerts(dev: assertions.Template) -> None:
+    statements = _role_statements(dev, "workflow: plan the build")
+    writes = [s for s in statements if any(a.startswith(("s3:Put", "s3:Delete")) for a in _actions(s))]
+    assert writes
+    for statement in writes:
+        resource = json.dumps(statement["Resource"])
+        assert "StorageCurated" in resource and "/quality/*" in resource, statement
+    assert not any("StorageRaw" in json.dumps(s["Resource"]) for s in statements)
+    assert not any("StorageAnalytics" in json.dumps(s["Resource"]) for s in statements)
+    publishes = [s for s in statements if "sns:Publish" in _actions(s)]
+    assert publishes and all("MonitoringAlerts" in json.dumps(s["Resource"]) for s in publishes)
+
+
+def test_the_budget_relay_can_only_publish_alerts(dev: assertions.Template) -> None:
+    statements = _role_statements(dev, "alert_relay")
+    services = {a.split(":")[0] for s in statements for a in _actions(s)}
+    assert services <= {"sns", "logs", "kms", "xray"}
+    assert not any(a.startswith(("s3:", "dynamodb:")) for s in statements for a in _actions(s))
+    publishes = [s for s in statements if "sns:Publish" in _actions(s)]
+    assert publishes and all("MonitoringAlerts" in json.dumps(s["Resource"]) for s in publishes)
+
+
+def test_the_state_machine_starts_only_its_job_and_uses_no_wildcard_actions(dev: assertions.Template) -> None:
+    roles = resources(dev, "AWS::IAM::Role")
+    (role,) = [k for k, r in roles.items() if "states.amazonaws.com" in json.dumps(r)]
+    policies = [
+        p for p in resources(dev, "AWS::IAM::Policy").values() if role in json.dumps(p["Properties"]["Roles"])
+    ]
+    statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    assert all(a != "*" and not a.endswith(":*") for s in statements for a in _actions(s))
+    (start,) = [s for s in statements if "glue:StartJobRun" in _actions(s)]
+    (parts,) = start["Resource"]["Fn::Join"][1:]
+    assert parts[-2] == ":job/" and "EtlJob" in parts[-1]["Ref"]  # the analytics job, no other
 
 
 def test_least_privilege_for_the_process_role(dev: assertions.Template) -> None:

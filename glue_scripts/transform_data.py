@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,14 +35,17 @@ def _on_glue() -> bool:
 
 def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     """Build the models; print and return one summary per model."""
+    from lakeline.core.ledger import RunRecord
     from lakeline.engines.spark.models import SparkModelRunner, local_session
     from lakeline.usecases.build import build_models
+    from lakeline.usecases.workflow import build_stats
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--project", type=Path, help="run locally on this project (datasets/, sql/models/)")
     parser.add_argument("--lake", help="the local lake folder (default <project>/.lakeline/lake)")
     parser.add_argument("--full", action="store_true", help="rebuild every partition")
     parser.add_argument("--models", default="", help="comma-separated models to build (default: all)")
+    parser.add_argument("--run-id", default="", help="the workflow run this build belongs to")
     parser.add_argument(
         "--partitions", default="",
         help='the workflow\'s plan as JSON, {"model": ["dt", ...]}: build only these partitions',
@@ -69,7 +73,11 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     wanted = {m for m in args.models.split(",") if m}
     planned = json.loads(args.partitions) if args.partitions else None
     chosen = [m for m in models if not wanted or m.name in wanted]
+    started = deps.clock()
     results = build_models(chosen, deps, full=args.full, planned=planned)
+    run_id = args.run_id or uuid.uuid4().hex[:12]
+    deps.state.record_run(RunRecord(run_id, "build", started, deps.clock(), {"engine": "spark",
+                                    "models": build_stats(results)}))  # fmt: skip
     summary = [
         {
             "model": r.model,

@@ -228,6 +228,7 @@ class Orchestration(Construct):
                 {
                     "--models": sfn.JsonPath.string_at("$.plan.models"),
                     "--partitions": sfn.JsonPath.string_at("$.plan.partitions"),
+                    "--run-id": sfn.JsonPath.string_at("$.plan.run_id"),
                 }
             ),
             result_path=sfn.JsonPath.DISCARD,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lakeline.core.contracts import Contract
-from lakeline.core.ledger import LedgerEntry, Status
+from lakeline.core.ledger import LedgerEntry, RunRecord, Status
 from lakeline.core.objects import ObjectRef
 from lakeline.core.outcome import EngineOutput
 from lakeline.quality.rules import RuleResult
@@ -166,6 +166,14 @@ class BuildState(Protocol):
 
     def forget(self, model: str, partition: str) -> None:
         """Forget a partition whose inputs are gone."""
+        ...
+
+    def record_run(self, run: RunRecord) -> None:
+        """Keep the statistics of one build or workflow run."""
+        ...
+
+    def runs(self, limit: int = 20) -> list[RunRecord]:
+        """The most recent runs, newest first."""
         ...
 
 

@@ -184,7 +184,11 @@ def test_a_run_with_changes_builds_the_planned_partitions_then_records_and_notif
     assert result["status"] == "SUCCEEDED", result.get("cause")
     assert [s for s in result["entered"] if s in STEPS] == list(STEPS)
     (job_run,) = moto_workflow["glue"].get_job_runs(JobName=JOB)["JobRuns"]
-    assert job_run["Arguments"] == {"--models": PLAN["models"], "--partitions": PLAN["partitions"]}
+    assert job_run["Arguments"] == {
+        "--models": PLAN["models"],
+        "--partitions": PLAN["partitions"],
+        "--run-id": "r1",
+    }
 
 
 def test_a_halting_ruleset_fails_the_execution(moto_workflow: dict[str, Any]) -> None:

@@ -37,3 +37,21 @@ def test_record_update_and_forget(state: Any) -> None:
     assert state.fingerprints("m") == {"2024-01-01": "c"}
     assert state.fingerprints("other") == {"2024-01-01": "z"}
     assert state.fingerprints("nothing") == {}
+
+
+def test_run_statistics_are_kept_newest_first(state: Any) -> None:
+    from datetime import timedelta
+
+    from lakeline.core.ledger import RunRecord
+
+    for hour, kind in ((1, "workflow"), (3, "build"), (2, "quality")):
+        started = NOW + timedelta(hours=hour)
+        state.record_run(RunRecord(f"r{hour}", kind, started, started + timedelta(seconds=9), {"rows": hour}))
+
+    runs = state.runs(limit=2)
+
+    assert [(r.run_id, r.kind, r.stats) for r in runs] == [
+        ("r3", "build", {"rows": 3}),
+        ("r2", "quality", {"rows": 2}),
+    ]
+    assert runs[0].finished_at - runs[0].started_at == timedelta(seconds=9)

@@ -56,6 +56,20 @@ def test_nothing_changed_ends_after_the_plan(runtime: LocalRuntime, tmp_path: Pa
     again = run_workflow(runtime.models, runtime.workflow_deps)
 
     assert again.nothing_to_do and again.steps == ["Plan"] and again.results_key is None
+    latest, first = runtime.build_deps.state.runs(limit=2)
+    assert (latest.run_id, latest.stats["outcome"], latest.stats["models"]) == (
+        again.run_id,
+        "nothing to do",
+        {},
+    )
+    assert first.stats["outcome"] == "succeeded" and first.stats["steps"] == list(STEPS)
+    assert first.stats["models"]["taxi_daily_zone_stats"]["rebuilt"] == 1
+    assert first.stats["quality"]["taxi_trips"] == {
+        "passed": 6,
+        "failed": 0,
+        "partitions": 1,
+        "action": "warn",
+    }
 
 
 def test_only_changed_partitions_are_checked_again(runtime: LocalRuntime, tmp_path: Path) -> None:

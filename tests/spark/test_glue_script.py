@@ -46,3 +46,12 @@ def test_the_glue_script_builds_incrementally(runtime: LocalRuntime, tmp_path: P
         {"model": "taxi_hourly_demand", "rebuilt": [], "removed": [], "unchanged": 2, "rows": 0}
     ]
     assert rows(runtime, "SELECT CAST(sum(trips) AS bigint) FROM taxi_hourly_demand") == [(400,)]
+    # Each run's statistics are kept beside the ledger, under the workflow's run id when given one.
+    third = script.main([*project, "--run-id", "wf-7", "--full", "--partitions",
+                         '{"taxi_daily_zone_stats": ["2024-01-02"]}'])  # fmt: skip
+    assert [(s["model"], s["rebuilt"], s["unchanged"]) for s in third] == [
+        ("taxi_daily_zone_stats", ["2024-01-02"], 1)
+    ]
+    latest = runtime.build_deps.state.runs(limit=3)
+    assert (latest[0].run_id, latest[0].kind, latest[0].stats["engine"]) == ("wf-7", "build", "spark")
+    assert latest[0].stats["models"]["taxi_daily_zone_stats"]["rebuilt"] == 1 and len(latest) == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Status(StrEnum):
@@ -54,3 +55,14 @@ class LedgerEntry:
     def is_done_for(self, version: str) -> bool:
         """Whether this version of the object was already processed to the end."""
         return self.version == version and self.status in FINAL
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """The statistics of one analytics build or workflow run, kept beside the ledger."""
+
+    run_id: str
+    kind: str  # "workflow" (a local run), "build" (the Glue job), "quality" (recorded Glue results)
+    started_at: datetime
+    finished_at: datetime
+    stats: dict[str, Any]

@@ -419,9 +419,10 @@ def ddl(ctx: click.Context, bucket: str | None, check: bool) -> None:
 @_fail_cleanly
 def status(ctx: click.Context, fmt: str) -> None:
     """Summarize the ledger: objects by status and rows in, kept and quarantined."""
-    from lakeline.entrypoints.render import ledger_table
+    from lakeline.entrypoints.render import ledger_table, runs_table
 
-    entries = _runtime(ctx).ledger.entries()
+    runtime = _runtime(ctx)
+    entries = runtime.ledger.entries()
     if fmt == "json":
         console.out(json.dumps([_summary(entries)], indent=2), highlight=False)
         return
@@ -433,6 +434,9 @@ def status(ctx: click.Context, fmt: str) -> None:
         + f" | rows in {summary['rows_in']:,} = kept {summary['rows_kept']:,}"
         f" + quarantined {summary['rows_quarantined']:,}"
     )
+    runs = runtime.build_deps.state.runs(limit=5)
+    if runs:
+        console.print(runs_table(runs))
 
 
 def _summary(entries: list[Any]) -> dict[str, Any]:

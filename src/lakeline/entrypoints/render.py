@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from lakeline.core.ledger import LedgerEntry
+from lakeline.core.ledger import LedgerEntry, RunRecord
 from lakeline.ports import QueryResult
 
 if TYPE_CHECKING:  # type hints only: importing these would load sqlglot for every command
@@ -132,4 +132,21 @@ def quality_table(runs: Sequence[QualityRun]) -> Table:
         failed = "\n".join(f"[red]{r.rule}[/]: {r.failure_reason}" for r in run.failed) or "-"
         passed = f"{len(run.results) - len(run.failed)}/{len(run.results)}"
         table.add_row(run.target.table, run.target.ruleset.action.value, shown, passed, failed)
+    return table
+
+
+def runs_table(runs: Sequence[RunRecord]) -> Table:
+    """The latest analytics runs and what each did."""
+    table = Table(title="Analytics runs", title_justify="left", header_style="bold")
+    for name in ("run", "kind", "started", "seconds", "outcome", "partitions built", "rules failed"):
+        table.add_column(name)
+    for run in runs:
+        models = run.stats.get("models", {})
+        quality = run.stats.get("quality", {})
+        table.add_row(
+            run.run_id, run.kind, run.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+            f"{(run.finished_at - run.started_at).total_seconds():.1f}", str(run.stats.get("outcome", "-")),
+            str(sum(int(m.get("rebuilt", 0)) for m in models.values())),
+            str(sum(int(q.get("failed", 0)) for q in quality.values())),
+        )  # fmt: skip
     return table

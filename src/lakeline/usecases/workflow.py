@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lakeline.analytics.models import Model
 from lakeline.core.alerts import Alert
+from lakeline.core.ledger import RunRecord
 from lakeline.core.objects import Zone, zone_prefix
 from lakeline.core.partitioning import partition_path
 from lakeline.core.tables import QUALITY_RESULT_COLUMNS, quality_results_table
@@ -223,6 +224,31 @@ def notify(run: WorkflowRun, notifier: Notifier | None, environment: str) -> Non
         notifier.notify(alert.subject, alert.message)
 
 
+def build_stats(builds: list[ModelBuild]) -> dict[str, dict[str, object]]:
+    """Per model: partitions rebuilt and removed, rows written, seconds."""
+    return {
+        b.model: {"rebuilt": len(b.rebuilt), "removed": len(b.removed), "unchanged": b.unchanged,
+                  "rows": b.rows, "seconds": round(b.seconds, 3)}
+        for b in builds
+    }  # fmt: skip
+
+
+def quality_stats(runs: list[QualityRun]) -> dict[str, dict[str, object]]:
+    """Per table: rules passed and failed, and the partitions checked."""
+    return {
+        q.target.table: {"passed": len(q.results) - len(q.failed), "failed": len(q.failed),
+                         "partitions": len(q.target.partitions), "action": q.target.ruleset.action.value}
+        for q in runs
+    }  # fmt: skip
+
+
+def _record_run(run: WorkflowRun, deps: BuildDeps) -> None:
+    outcome = "nothing to do" if run.nothing_to_do else ("halted" if run.halted else "succeeded")
+    stats = {"outcome": outcome, "steps": run.steps, "stale": [s.dataset for s in run.stale],
+             "models": build_stats(run.builds), "quality": quality_stats(run.quality)}  # fmt: skip
+    deps.state.record_run(RunRecord(run.run_id, "workflow", run.started_at, deps.clock(), stats))
+
+
 def run_workflow(models: list[Model], deps: WorkflowDeps, full: bool = False) -> WorkflowRun:
     """Run the workflow's steps in the state machine's order; see the module docstring."""
     build = deps.build
@@ -233,6 +259,7 @@ def run_workflow(models: list[Model], deps: WorkflowDeps, full: bool = False) ->
                                 deps.environment, run.started_at)  # fmt: skip
     run.plan = plan(models, build, sources, full)
     if run.plan.empty:
+        _record_run(run, build)
         return run
     run.steps.append(TRANSFORM)
     run.builds = [run_plan(p, build, sources) for p in run.plan.models]
@@ -243,5 +270,6 @@ def run_workflow(models: list[Model], deps: WorkflowDeps, full: bool = False) ->
     run.results_key = record_results(run, build)
     run.steps.append(NOTIFY)
     notify(run, deps.notifier, deps.environment)
+    _record_run(run, build)
     logger.info("workflow run %s: %s", run.run_id, "halted" if run.halted else "succeeded")
     return run

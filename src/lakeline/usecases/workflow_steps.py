@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from lakeline.analytics.models import Model
+from lakeline.core.ledger import RunRecord
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.errors import EventError
 from lakeline.ports import Notifier
@@ -22,7 +23,15 @@ from lakeline.quality.rules import RuleResult
 from lakeline.quality.ruleset import Ruleset
 from lakeline.usecases.build import BuildDeps, Sources
 from lakeline.usecases.freshness import check_freshness
-from lakeline.usecases.workflow import QualityRun, QualityTarget, WorkflowRun, notify, plan, record_results
+from lakeline.usecases.workflow import (
+    QualityRun,
+    QualityTarget,
+    WorkflowRun,
+    notify,
+    plan,
+    quality_stats,
+    record_results,
+)
 
 FetchResults = Callable[[Sequence[str]], list[RuleResult]]
 
@@ -132,6 +141,9 @@ def record_step(
     run = WorkflowRun(str(state["run_id"]), now)
     run.quality = _runs(state.get("quality", []), rulesets(models, deps), fetch)
     key = record_results(run, deps)
+    deps.state.record_run(
+        RunRecord(run.run_id, "quality", now, deps.clock(), {"quality": quality_stats(run.quality)})
+    )
     return {"run_id": run.run_id, "results_key": key, "quality": _serialize(run.quality)}
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from lakeline.adapters.local.sqlite_statements import SqliteStatements
+from lakeline.core.ledger import RunRecord
 
 
 class SqliteBuildState(SqliteStatements):
@@ -26,3 +30,22 @@ class SqliteBuildState(SqliteStatements):
     def forget(self, model: str, partition: str) -> None:
         """Forget a partition whose inputs are gone."""
         self._run("forget", model=model, partition=partition)
+
+    def record_run(self, run: RunRecord) -> None:
+        """Keep the statistics of one build or workflow run."""
+        started, finished = run.started_at.isoformat(), run.finished_at.isoformat()
+        stats = json.dumps(run.stats, sort_keys=True)
+        self._run("record_run", run_id=run.run_id, kind=run.kind, started_at=started, finished_at=finished,
+                  stats=stats)  # fmt: skip
+
+    def runs(self, limit: int = 20) -> list[RunRecord]:
+        """The most recent runs, newest first."""
+        return [_record(row) for row in self._run("runs", limit=limit)]
+
+
+def _record(row: tuple[Any, ...]) -> RunRecord:
+    run_id, kind, started, finished, stats = row
+    loaded: Mapping[str, Any] = json.loads(stats)
+    return RunRecord(
+        run_id, kind, datetime.fromisoformat(started), datetime.fromisoformat(finished), dict(loaded)
+    )

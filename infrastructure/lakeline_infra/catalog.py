@@ -81,7 +81,7 @@ class Catalog(Construct):
                 name=spec.name,
                 description=spec.description,
                 table_type="EXTERNAL_TABLE",
-                parameters=spec.projection(lake.bucket_name),
+                parameters=spec.properties(lake.bucket_name),
                 partition_keys=[glue.CfnTable.ColumnProperty(name=PARTITION_COLUMN, type="string")],
                 storage_descriptor=glue.CfnTable.StorageDescriptorProperty(
                     location=spec.location(lake.bucket_name),

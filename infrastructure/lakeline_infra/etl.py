@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_glue as glue
 from aws_cdk import aws_iam as iam
@@ -25,6 +26,8 @@ class Etl(Construct):
         ledger: dynamodb.ITable,
         script: str,
         wheel: str,
+        database: str,
+        analytics_tables: list[str],
     ) -> None:
         super().__init__(scope, construct_id)
         self.role = iam.Role(
@@ -57,6 +60,19 @@ class Etl(Construct):
             ),
         )
         storage.key.grant_encrypt_decrypt(self.role)
+        # Each build points the analytics tables' partitions at their new locations.
+        stack = cdk.Stack.of(self)
+        tables = [stack.format_arn(service="glue", resource="table", resource_name=f"{database}/{t}")
+                  for t in analytics_tables]  # fmt: skip
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:CreatePartition",
+                         "glue:UpdatePartition", "glue:DeletePartition"],
+                resources=[stack.format_arn(service="glue", resource="catalog"),
+                           stack.format_arn(service="glue", resource="database", resource_name=database),
+                           *tables],
+            )
+        )  # fmt: skip
         self.job = glue.CfnJob(
             self,
             "Job",
@@ -79,6 +95,7 @@ class Etl(Construct):
                 "--LAKELINE_CURATED_BUCKET": storage.curated.bucket_name,
                 "--LAKELINE_ANALYTICS_BUCKET": storage.analytics.bucket_name,
                 "--LAKELINE_LEDGER_TABLE": ledger.table_name,
+                "--LAKELINE_DATABASE": database,
                 "--enable-metrics": "true",
                 "--enable-continuous-cloudwatch-log": "true",
                 "--job-bookmark-option": "job-bookmark-disable",  # lakeline keeps its own build state

@@ -75,6 +75,7 @@ class LakelineStack(cdk.Stack):
             self, "Etl", config=config, storage=storage, ledger=ledger.table,
             script=f"{artifacts}/transform_data.py",
             wheel=f"{artifacts}/lakeline-{__version__}-py3-none-any.whl",
+            database=catalog.database_name, analytics_tables=[m.name for m in models],
         )  # fmt: skip
         orchestration = Orchestration(
             self, "Orchestration", config=config, storage=storage, ledger=ledger.table, job=etl.job,

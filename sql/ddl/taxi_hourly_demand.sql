@@ -10,13 +10,6 @@ PARTITIONED BY (`dt` string)
 STORED AS PARQUET
 LOCATION 's3://${lake_bucket}/analytics/taxi_hourly_demand/'
 TBLPROPERTIES (
-  'projection.enabled'='true',
-  'projection.dt.type'='date',
-  'projection.dt.format'='yyyy-MM-dd',
-  'projection.dt.range'='2020-01-01,NOW',
-  'projection.dt.interval'='1',
-  'projection.dt.interval.unit'='DAYS',
-  'storage.location.template'='s3://${lake_bucket}/analytics/taxi_hourly_demand/dt=${dt}',
   'classification'='parquet',
   'parquet.compression'='ZSTD'
 )

@@ -145,6 +145,26 @@ class Handoff(Protocol):
         ...
 
 
+class PartitionCatalog(Protocol):
+    """Where each partition of a catalogued table lives (the Glue Data Catalog's partitions on AWS).
+
+    Analytics partitions are written to a new location each build and then pointed at, so
+    readers see the old partition or the new one, never a mix or a file being replaced.
+    """
+
+    def locations(self, table: str) -> dict[str, str]:
+        """Partition value -> the key prefix (ending with '/') its files live under."""
+        ...
+
+    def point(self, table: str, partition: str, prefix: str) -> None:
+        """Make ``prefix`` the partition's location (creating the partition if needed)."""
+        ...
+
+    def drop(self, table: str, partition: str) -> None:
+        """Remove a partition from the table."""
+        ...
+
+
 class QualityChecker(Protocol):
     """Evaluates a DQDL ruleset on some Parquet files of a table (Glue Data Quality on AWS)."""
 

@@ -131,3 +131,59 @@ def test_a_workflows_plan_builds_only_the_partitions_it_names(lake: LocalRuntime
     assert (result.model, result.rebuilt, result.unchanged) == ("taxi_daily_zone_stats", ["2024-01-02"], 2)
     assert build(lake) == {"taxi_daily_zone_stats": ["2024-01-01", "2024-01-03"],
                            "taxi_hourly_demand": ["2024-01-01", "2024-01-02", "2024-01-03"]}  # fmt: skip
+
+
+def test_a_rebuilt_partition_moves_to_a_new_location_and_the_old_one_is_retired_after_grace(
+    lake: LocalRuntime, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    build(lake)
+    first = lake.catalog.locations("taxi_daily_zone_stats")["2024-01-01"]
+    ingest(lake, sample(tmp_path, "late.csv", 1, rows_=100, seed=99), "taxi_trips")
+
+    build(lake)
+
+    second = lake.catalog.locations("taxi_daily_zone_stats")["2024-01-01"]
+    root = lake.settings.lake_root
+    assert second != first and second.startswith("analytics/taxi_daily_zone_stats/dt=2024-01-01/build=")
+    assert (root / first).is_dir()  # a query already reading the old files can finish
+    assert daily_trips(lake)["2024-01-01"] == 500  # queries see the new location only
+    later = replace(lake.build_deps, clock=lambda: datetime.now(UTC) + timedelta(hours=2))
+    build_models(lake.models, later)  # nothing to build; the sweep still runs
+    assert (
+        not any((root / first).glob("*.parquet"))
+        and (root / second / "taxi_daily_zone_stats.parquet").is_file()
+    )
+
+
+def test_glue_partitions_are_created_moved_and_dropped() -> None:
+    import boto3
+    from moto import mock_aws
+
+    from lakeline.adapters.aws.glue_partitions import GluePartitionCatalog
+
+    with mock_aws():
+        glue = boto3.client("glue", region_name="us-east-1")
+        glue.create_database(DatabaseInput={"Name": "lake"})
+        glue.create_table(DatabaseName="lake", TableInput={
+            "Name": "stats", "PartitionKeys": [{"Name": "dt", "Type": "string"}],
+            "StorageDescriptor": {"Columns": [{"Name": "trips", "Type": "bigint"}],
+                                  "Location": "s3://analytics/analytics/stats/"},
+        })  # fmt: skip
+        catalog = GluePartitionCatalog("lake", "analytics", glue)
+
+        catalog.point("stats", "2024-01-01", "analytics/stats/dt=2024-01-01/build=1/")
+        catalog.point("stats", "2024-01-02", "analytics/stats/dt=2024-01-02/build=1/")
+        catalog.point("stats", "2024-01-01", "analytics/stats/dt=2024-01-01/build=2/")
+        catalog.drop("stats", "2024-01-02")
+        catalog.drop("stats", "2024-01-03")  # never existed: nothing to do
+
+        assert catalog.locations("stats") == {"2024-01-01": "analytics/stats/dt=2024-01-01/build=2/"}
+        (partition,) = glue.get_partitions(DatabaseName="lake", TableName="stats")["Partitions"]
+        assert (
+            partition["StorageDescriptor"]["Location"]
+            == "s3://analytics/analytics/stats/dt=2024-01-01/build=2/"
+        )
+        assert partition["StorageDescriptor"]["Columns"] == [{"Name": "trips", "Type": "bigint"}]

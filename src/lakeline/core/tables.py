@@ -59,6 +59,20 @@ class TableSpec:
         """The table's S3 location in a bucket."""
         return f"s3://{bucket}/{self.prefix}"
 
+    @property
+    def catalogued(self) -> bool:
+        """Whether the catalog holds each partition's location (analytics builds swap them).
+
+        The other zones use partition projection: Athena computes partitions from ``dt``.
+        """
+        return self.zone is Zone.ANALYTICS
+
+    def properties(self, bucket: str) -> dict[str, str]:
+        """The table's properties: projection of ``dt``, or plain Parquet for catalogued partitions."""
+        if self.catalogued:
+            return {"classification": "parquet", "parquet.compression": "ZSTD"}
+        return self.projection(bucket)
+
     def projection(self, bucket: str) -> dict[str, str]:
         """Table properties that let Athena compute ``dt`` partitions instead of listing them."""
         fmt, unit, start = _PROJECTION[self.granularity]

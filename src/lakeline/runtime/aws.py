@@ -16,6 +16,7 @@ from lakeline.adapters.aws.dynamodb_ledger import DynamoDbLedger
 from lakeline.adapters.aws.emf_metrics import EmfMetrics
 from lakeline.adapters.aws.eventbridge_publisher import EventBridgePublisher
 from lakeline.adapters.aws.glue_handoff import GlueHandoff
+from lakeline.adapters.aws.glue_partitions import GluePartitionCatalog
 from lakeline.adapters.aws.s3_object_store import S3ObjectStore
 from lakeline.adapters.aws.secrets_manager import SecretsManagerSecrets
 from lakeline.adapters.aws.sns_notifier import SnsNotifier
@@ -59,6 +60,7 @@ class AwsSettings:
     secret_prefix: str = ""  # prepended to the secret names HTTP contracts use
     alerts_topic_arn: str | None = None
     environment: str = "aws"
+    database: str = "lakeline"  # the Glue database whose analytics partitions builds point
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AwsSettings:
@@ -94,6 +96,7 @@ class AwsSettings:
             secret_prefix=env.get("LAKELINE_SECRET_PREFIX", ""),
             alerts_topic_arn=env.get("LAKELINE_ALERTS_TOPIC") or None,
             environment=env.get("LAKELINE_ENVIRONMENT", "aws"),
+            database=env.get("LAKELINE_DATABASE", "lakeline"),
         )
 
 
@@ -157,6 +160,11 @@ class AwsRuntime:
             state=DynamoDbBuildState(self.settings.ledger_table, self.clients.dynamodb()),
             runner=runner,
             metrics=self.metrics,
+            catalog=GluePartitionCatalog(
+                self.settings.database,
+                dict(self.settings.zone_buckets).get("analytics", self.settings.lake_bucket),
+                self.clients.client("glue"),
+            ),
             work_root=self.settings.work_dir,
         )
 

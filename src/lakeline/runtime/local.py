@@ -17,6 +17,7 @@ from lakeline.adapters.local.http_client import UrllibHttpClient
 from lakeline.adapters.local.ledger import SqliteLedger
 from lakeline.adapters.local.metrics import SqliteMetrics, SqliteNotifier
 from lakeline.adapters.local.object_store import LocalObjectStore
+from lakeline.adapters.local.partition_catalog import SqlitePartitionCatalog
 from lakeline.analytics.models import Model, load_models
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.models import DuckDBModelRunner, model_table
@@ -137,8 +138,14 @@ class LocalRuntime:
             state=SqliteBuildState(self.settings.state_db),
             runner=DuckDBModelRunner(),
             metrics=self.metrics,
+            catalog=self.catalog,
             work_root=self.work_dir,
         )
+
+    @cached_property
+    def catalog(self) -> SqlitePartitionCatalog:
+        """Where each analytics partition lives (the Glue catalog's partitions on AWS)."""
+        return SqlitePartitionCatalog(self.settings.state_db)
 
     @cached_property
     def workflow_deps(self) -> WorkflowDeps:
@@ -149,4 +156,4 @@ class LocalRuntime:
         """A query engine over the lake as it is now, analytics tables included."""
         s3 = self.aws.s3_access() if self.settings.s3_bucket else None
         models = [model_table(m, self.contracts) for m in self.models]
-        return DuckDBQueryEngine(self.store, self.contracts, s3=s3, extra_tables=models)
+        return DuckDBQueryEngine(self.store, self.contracts, s3=s3, extra_tables=models, catalog=self.catalog)

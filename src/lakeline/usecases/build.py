@@ -6,9 +6,10 @@ import hashlib
 import logging
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -16,7 +17,7 @@ from lakeline.analytics.models import Model
 from lakeline.core.objects import Zone, zone_prefix
 from lakeline.core.partitioning import group_by_partition, partition_path
 from lakeline.core.registry import ContractRegistry
-from lakeline.ports import BuildState, Ledger, Metrics, ObjectStore
+from lakeline.ports import BuildState, Ledger, Metrics, ObjectStore, PartitionCatalog
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,11 @@ class BuildDeps:
     state: BuildState
     runner: ModelRunner
     metrics: Metrics
+    catalog: PartitionCatalog
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     work_root: Path | None = None
+    # How long a replaced partition's files stay, for queries that started reading them.
+    retire_after: timedelta = timedelta(hours=1)
 
 
 @dataclass
@@ -63,6 +67,7 @@ class ModelBuild:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     written: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # partition -> key of the file written
     rows: int = 0
     seconds: float = 0.0
 
@@ -78,9 +83,35 @@ def written_partitions(out: Path, counts: dict[str, int]) -> dict[str, tuple[Pat
     return {value: (paths[-1], int(counts[value])) for value, paths in groups.items()}
 
 
-def analytics_key(model: str, partition: str) -> str:
-    """The one file of a model partition; replacing it is atomic, so readers never see two."""
-    return f"{zone_prefix(Zone.ANALYTICS, model)}{partition_path(partition)}/{model}.parquet"
+def analytics_location(model: str, partition: str, build_id: str) -> str:
+    """A new location for one build of a model partition (a key prefix ending with '/').
+
+    Each build writes a partition to a location of its own and then points the catalog at it:
+    readers see the old partition or the new one, and a query already reading the old files
+    keeps them until they are retired (``BuildDeps.retire_after``).
+    """
+    return f"{zone_prefix(Zone.ANALYTICS, model)}{partition_path(partition)}/build={build_id}/"
+
+
+RETIRED = "retired:"  # build-state name of a model's replaced locations, waiting to be deleted
+
+
+def _retire(model: str, location: str, deps: BuildDeps, now: datetime) -> None:
+    deps.state.record(RETIRED + model, location, now.isoformat(), 0, now)
+
+
+def sweep_retired(model: str, deps: BuildDeps) -> int:
+    """Delete the files of locations retired longer than ``retire_after`` ago; how many locations."""
+    now = deps.clock()
+    swept = 0
+    for location, retired_at in deps.state.fingerprints(RETIRED + model).items():
+        if now - datetime.fromisoformat(retired_at) < deps.retire_after:
+            continue
+        for obj in list(deps.store.list(location)):
+            deps.store.delete(obj.key)
+        deps.state.forget(RETIRED + model, location)
+        swept += 1
+    return swept
 
 
 class Sources:
@@ -160,6 +191,9 @@ def run_plan(plan: ModelPlan, deps: BuildDeps, sources: Sources | None = None) -
     model = plan.model
     result = ModelBuild(model.name, removed=plan.removed, unchanged=plan.unchanged)
     sources = sources or Sources(deps.store, deps.ledger)
+    now = deps.clock()
+    build_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    current = deps.catalog.locations(model.name)
     if plan.changed:
         inputs = {
             source: [
@@ -172,19 +206,28 @@ def run_plan(plan: ModelPlan, deps: BuildDeps, sources: Sources | None = None) -
         with tempfile.TemporaryDirectory(prefix="lakeline-build-", dir=deps.work_root) as tmp:
             outputs = deps.runner.run(model, deps.contracts, inputs, Path(tmp))
             for partition in plan.changed:
+                rows = 0
                 if partition in outputs:
                     path, rows = outputs[partition]
-                    deps.store.put_file(analytics_key(model.name, partition), path)
+                    location = analytics_location(model.name, partition, build_id)
+                    key = f"{location}{model.name}.parquet"
+                    deps.store.put_file(key, path)
+                    deps.catalog.point(model.name, partition, location)  # the switch readers see
                     result.rows += rows
                     result.written.append(partition)
-                else:
-                    deps.store.delete(analytics_key(model.name, partition))
-                    rows = 0
-                deps.state.record(model.name, partition, plan.fingerprints[partition], rows, deps.clock())
+                    result.files[partition] = key
+                elif partition in current:
+                    deps.catalog.drop(model.name, partition)
+                if partition in current:  # replaced or dropped: its old files wait out the grace period
+                    _retire(model.name, current[partition], deps, now)
+                deps.state.record(model.name, partition, plan.fingerprints[partition], rows, now)
         result.rebuilt = plan.changed
     for partition in result.removed:
-        deps.store.delete(analytics_key(model.name, partition))
+        if partition in current:
+            deps.catalog.drop(model.name, partition)
+            _retire(model.name, current[partition], deps, now)
         deps.state.forget(model.name, partition)
+    sweep_retired(model.name, deps)
     result.seconds = time.perf_counter() - started
     dims = {"model": model.name}
     deps.metrics.emit("BuildPartitionsRebuilt", len(result.rebuilt), dimensions=dims)

@@ -42,7 +42,6 @@ from lakeline.usecases.build import (
     ModelBuild,
     ModelPlan,
     Sources,
-    analytics_key,
     files_fingerprint,
     plan_model,
     run_plan,
@@ -146,7 +145,7 @@ def _model_targets(builds: list[ModelBuild], models: list[Model], deps: BuildDep
     for build in builds:
         ruleset = by_name[build.model].quality
         if ruleset is not None and build.written:
-            uris = tuple(deps.store.uri(analytics_key(build.model, p)) for p in build.written)
+            uris = tuple(deps.store.uri(build.files[p]) for p in build.written)
             targets.append(
                 QualityTarget(build.model, "model", ruleset, uris, dict.fromkeys(build.written, ""))
             )

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from lakeline.athena.transpile import Schema, parse_statements, to_duckdb
+from lakeline.core.objects import Zone
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
 from lakeline.core.tables import TableSpec, lake_tables, query_schema
@@ -13,7 +14,7 @@ from lakeline.core.types import parse_type
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
 from lakeline.engines.duckdb.s3 import attach_s3
 from lakeline.errors import QueryError
-from lakeline.ports import ObjectStore, QueryResult
+from lakeline.ports import ObjectStore, PartitionCatalog, QueryResult
 
 if TYPE_CHECKING:
     import duckdb
@@ -43,10 +44,12 @@ class DuckDBQueryEngine:
         memory_limit: str = "1GB",
         s3: S3Access | None = None,
         extra_tables: list[TableSpec] | None = None,
+        catalog: PartitionCatalog | None = None,
     ) -> None:
         self.store = store
         self.contracts = contracts
         self.extra_tables = list(extra_tables or [])  # analytics tables, typed by their models
+        self.catalog = catalog  # where analytics partitions live; other tables are found by listing
         self.s3 = s3
         self.memory_limit = memory_limit
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -80,11 +83,20 @@ class DuckDBQueryEngine:
         columns = [(c.name, _duckdb_type(c.type)) for c in table.columns]
         selected = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in columns)
         partition = f"/{PARTITION_COLUMN}="
-        has_files = any(o.key.endswith(".parquet") and partition in o.key for o in self.store.list(prefix))
-        if has_files:
-            glob = self.store.uri(f"{prefix}{PARTITION_COLUMN}=*/*.parquet")
+        if table.zone is Zone.ANALYTICS and self.catalog is not None:
+            # Only the files of each partition's current location: replaced ones may still exist.
+            files = [self.store.uri(o.key) for location in self.catalog.locations(table.name).values()
+                     for o in self.store.list(location) if o.key.endswith(".parquet")]  # fmt: skip
+            scan = "[" + ", ".join(literal(f) for f in sorted(files)) + "]"
+        else:
+            has_files = any(
+                o.key.endswith(".parquet") and partition in o.key for o in self.store.list(prefix)
+            )
+            files = [self.store.uri(f"{prefix}{PARTITION_COLUMN}=*/*.parquet")] if has_files else []
+            scan = literal(files[0]) if files else ""
+        if files:
             source = (
-                f"read_parquet({literal(glob)}, hive_partitioning = true, "
+                f"read_parquet({scan}, hive_partitioning = true, "
                 f"hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, union_by_name = true)"
             )
             body = f"SELECT {selected}, {ident(PARTITION_COLUMN)} FROM {source}"

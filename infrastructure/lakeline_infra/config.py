@@ -28,6 +28,7 @@ class EnvConfig:
     glue_workers: int
     glue_flex: bool
     athena_bytes_cutoff: int
+    athena_daily_bytes_alarm: int = 50 * 1024**3  # alert when the workgroup scans more in a day
     workflow_every_hours: int = 1  # the analytics workflow's schedule (Partition Updated also runs it)
     schema_policy_override: Literal["strict", "additive"] | None = None
 

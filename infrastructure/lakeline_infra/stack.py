@@ -81,6 +81,9 @@ class LakelineStack(cdk.Stack):
             self, "Orchestration", config=config, storage=storage, ledger=ledger.table, job=etl.job,
             database=catalog.database_name, topic=monitoring.topic, code=lambda_code,
         )  # fmt: skip
+        monitoring.watch_datasets(contracts)
+        monitoring.watch_workflow(orchestration.state_machine, f"{config.project}-analytics")
+        monitoring.watch_athena(config.project)
         Dashboard(
             self, "Dashboard", config=config, process=ingestion.function, queue=ingestion.queue,
             dead_letters=ingestion.dead_letters, workflow=orchestration.state_machine,

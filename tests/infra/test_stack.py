@@ -224,6 +224,36 @@ def test_alarms_notify_the_encrypted_topic_and_a_budget_exists(dev: assertions.T
     )
 
 
+def test_alarms_cover_each_dataset_the_workflow_glue_and_athena(dev: assertions.Template) -> None:
+    contracts = ContractRegistry.from_directory(REPO / "datasets")
+    alarms = {
+        a["Properties"]["AlarmName"]: a["Properties"]
+        for a in resources(dev, "AWS::CloudWatch::Alarm").values()
+    }
+    for contract in contracts:
+        ratio = alarms[f"lakeline-dev-quarantine-ratio-{contract.name}"]
+        assert ratio["Threshold"] == contract.quarantine_alarm_ratio
+        assert "quarantined / rows_in" in json.dumps(ratio["Metrics"])
+        freshness = alarms.get(f"lakeline-dev-freshness-{contract.name}")
+        assert (freshness is not None) is (contract.freshness_hours is not None)
+        if freshness:
+            assert (
+                freshness["Threshold"] == contract.freshness_hours
+                and freshness["MetricName"] == "FreshnessHours"
+            )
+    assert alarms["lakeline-dev-workflow-failures"]["MetricName"] == "ExecutionsFailed"
+    athena = alarms["lakeline-dev-athena-bytes-scanned"]
+    assert (athena["Namespace"], athena["MetricName"]) == ("AWS/Athena", "ProcessedBytes")
+    (glue_rule,) = [
+        r["Properties"] for r in resources(dev, "AWS::Events::Rule").values()
+        if r["Properties"].get("EventPattern", {}).get("source") == ["aws.glue"]
+    ]  # fmt: skip
+    assert glue_rule["EventPattern"]["detail"] == {"jobName": ["lakeline-dev-analytics"],
+                                                   "state": ["FAILED", "TIMEOUT", "ERROR"]}  # fmt: skip
+    template = json.loads(glue_rule["Targets"][0]["InputTransformer"]["InputTemplate"])
+    assert template.startswith("[lakeline dev] pipeline failure: lakeline-dev-analytics\nenvironment: dev\n")
+
+
 def test_the_dashboard_charts_every_dataset_and_the_workflow(dev: assertions.Template) -> None:
     (dashboard,) = resources(dev, "AWS::CloudWatch::Dashboard").values()
     assert dashboard["Properties"]["DashboardName"] == "lakeline-dev-pipeline"

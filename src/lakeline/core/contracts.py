@@ -244,6 +244,7 @@ class Contract(_Model):
     schema_policy: SchemaPolicy = SchemaPolicy.ADDITIVE
     quality: Quality | None = None
     freshness_hours: float | None = Field(default=None, gt=0)
+    quarantine_alarm_ratio: float = Field(default=0.05, gt=0, le=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> Contract:

@@ -104,10 +104,17 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
         entry.status, entry.error, entry.finished_at = Status.FAILED, _describe(exc), deps.clock()
         deps.ledger.finish(entry)
         deps.metrics.emit("ObjectsFailed", 1, dimensions={"dataset": contract.name})
+        retry = "transient" if isinstance(exc, LakelineError) and exc.transient else "terminal"
+        deps.metrics.emit("Errors", 1, dimensions={"dataset": contract.name, "kind": type(exc).__name__,
+                                                   "retry": retry})  # fmt: skip
         _alert(deps, "pipeline failure", entry, "lakeline status; then lakeline redrive once fixed")
         raise
     deps.ledger.finish(entry)
     _emit(deps.metrics, entry)
+    if current.last_modified is not None and entry.finished_at is not None and entry.partitions:
+        # Landed (S3's Last-Modified) to queryable (curated written and recorded).
+        lag = (entry.finished_at - current.last_modified).total_seconds()
+        deps.metrics.emit("EndToEndLag", max(lag, 0.0), unit="Seconds", dimensions={"dataset": contract.name})
     if entry.status is Status.REJECTED:
         _alert(deps, "file rejected", entry, f"lakeline status (raw object kept: {entry.key})")
     if deps.events is not None and entry.partitions:

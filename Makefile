@@ -48,7 +48,7 @@ ENV ?= dev
 deploy: package ## Deploy ENV=dev|prod with the pinned CDK CLI (needs AWS credentials and `cdk bootstrap`)
 	cd infrastructure && npm ci --silent --no-audit --no-fund && npx cdk deploy lakeline-$(ENV)
 
-cfn: $(STAMP) ## Regenerate infrastructure/cloudformation.yaml and parameters.json (plain CloudFormation)
+cfn: $(STAMP) ## Regenerate infrastructure/cloudformation.yaml, parameters.json and monitoring/cloudwatch_dashboards.json
 	$(BIN)/python infrastructure/export.py
 
 infra: $(STAMP) ## Only the infra tier (CDK synth and assertions)

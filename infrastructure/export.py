@@ -1,4 +1,4 @@
-"""Write the dev stack as a plain CloudFormation template and its parameters file.
+"""Write the dev stack as a plain CloudFormation template, its parameters, and its dashboards.
 
 `infrastructure/cloudformation.yaml` is the synthesized dev stack for users who deploy
 with plain CloudFormation: the Lambda code comes from template parameters (upload
@@ -26,6 +26,7 @@ from lakeline_infra.stack import LakelineStack  # noqa: E402
 
 TEMPLATE = HERE / "cloudformation.yaml"
 PARAMETERS = HERE / "parameters.json"
+DASHBOARDS = HERE.parent / "monitoring" / "cloudwatch_dashboards.json"
 
 
 def synthesize() -> dict[str, Any]:
@@ -52,6 +53,33 @@ def render(template: dict[str, Any]) -> tuple[str, str]:
     return header + body, json.dumps(parameters, indent=2) + "\n"
 
 
+def dashboards(template: dict[str, Any]) -> str:
+    """Every CloudWatch dashboard of the template as JSON, references written ``${LogicalId}``.
+
+    The dashboards come from the same CDK constructs as the deployed ones; the file lets a user
+    read them, or create them by hand (``aws cloudwatch put-dashboard`` after substituting names).
+    """
+    found = {}
+    for resource in template["Resources"].values():
+        if resource["Type"] != "AWS::CloudWatch::Dashboard":
+            continue
+        props = resource["Properties"]
+        body = props["DashboardBody"]
+        if isinstance(body, dict):
+            separator, parts = body["Fn::Join"]
+            body = separator.join(p if isinstance(p, str) else _placeholder(p) for p in parts)
+        found[props["DashboardName"]] = json.loads(body)
+    return json.dumps(found, indent=2, sort_keys=True) + "\n"
+
+
+def _placeholder(reference: dict[str, Any]) -> str:
+    if "Ref" in reference:
+        return "${" + str(reference["Ref"]) + "}"
+    if "Fn::GetAtt" in reference:
+        return "${" + ".".join(reference["Fn::GetAtt"]) + "}"
+    raise ValueError(f"a dashboard refers to {reference}, which the export cannot name")
+
+
 def _example(name: str) -> str:
     if "BucketName" in name:
         return "my-artifacts-bucket"
@@ -62,10 +90,14 @@ def _example(name: str) -> str:
 
 def main() -> None:
     """Write both files."""
-    text, parameters = render(synthesize())
+    template = synthesize()
+    text, parameters = render(template)
     TEMPLATE.write_text(text, encoding="utf-8")
     PARAMETERS.write_text(parameters, encoding="utf-8")
-    print(f"wrote {TEMPLATE.relative_to(HERE.parent)} and {PARAMETERS.relative_to(HERE.parent)}")
+    DASHBOARDS.parent.mkdir(exist_ok=True)
+    DASHBOARDS.write_text(dashboards(template), encoding="utf-8")
+    written = (TEMPLATE, PARAMETERS, DASHBOARDS)
+    print("wrote " + ", ".join(str(p.relative_to(HERE.parent)) for p in written))
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ class LakelineStack(cdk.Stack):
         Dashboard(
             self, "Dashboard", config=config, process=ingestion.function, queue=ingestion.queue,
             dead_letters=ingestion.dead_letters, workflow=orchestration.state_machine,
+            job_name=f"{config.project}-analytics", workgroup=config.project,
         )  # fmt: skip
         cdk.CfnOutput(
             self, "GlueArtifacts", value=artifacts,

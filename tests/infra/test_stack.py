@@ -403,10 +403,15 @@ def test_prod_keeps_data_and_archives_raw_to_glacier(templates: dict[str, assert
 def test_the_plain_cloudformation_template_is_in_sync_with_the_cdk_app() -> None:
     import export
 
-    text, parameters = export.render(export.synthesize())
+    synthesized = export.synthesize()
+    text, parameters = export.render(synthesized)
 
     assert (REPO / "infrastructure" / "cloudformation.yaml").read_text() == text, "run `make cfn`"
     assert (REPO / "infrastructure" / "parameters.json").read_text() == parameters, "run `make cfn`"
+    # The dashboards file is generated from the same CDK definitions as the deployed dashboard.
+    dashboards = (REPO / "monitoring" / "cloudwatch_dashboards.json").read_text()
+    assert dashboards == export.dashboards(synthesized), "run `make cfn`"
+    assert "${IngestionObjects" in dashboards and "lakeline-dev-pipeline" in dashboards
     template = export.yaml.safe_load(text)
     assert "BootstrapVersion" not in template.get("Parameters", {})  # deployable without `cdk bootstrap`
     assert len(template["Parameters"]) == 8  # the Lambda artifact's bucket and key, for each of 4 functions

@@ -7,6 +7,8 @@ from typing import Literal
 
 import aws_cdk as cdk
 
+from lakeline.core.cost_model import DEPLOYMENTS
+
 
 @dataclass(frozen=True)
 class EnvConfig:
@@ -16,7 +18,7 @@ class EnvConfig:
     owner: str
     removal_policy: cdk.RemovalPolicy
     log_retention_days: int
-    raw_archive_class: Literal["INTELLIGENT_TIERING", "GLACIER"]
+    raw_archive_class: str  # INTELLIGENT_TIERING or GLACIER
     raw_archive_after_days: int
     athena_results_expire_days: int
     alarm_email: str | None
@@ -44,36 +46,37 @@ ENVIRONMENTS: dict[str, EnvConfig] = {
         owner="data-platform",
         removal_policy=cdk.RemovalPolicy.DESTROY,
         log_retention_days=14,
-        raw_archive_class="INTELLIGENT_TIERING",
+        raw_archive_class=DEPLOYMENTS["dev"].raw_archive,
         raw_archive_after_days=0,
         athena_results_expire_days=7,
         alarm_email=None,
         monthly_budget_usd=50,
-        lambda_memory_mb=1769,  # one full vCPU
+        lambda_memory_mb=DEPLOYMENTS["dev"].lambda_memory_mb,  # one full vCPU
         lambda_timeout_minutes=5,
         lambda_reserved_concurrency=5,
         max_lambda_object_bytes=1 * 1024**3,
-        glue_workers=2,
-        glue_flex=True,
+        glue_workers=DEPLOYMENTS["dev"].glue_workers,
+        glue_flex=DEPLOYMENTS["dev"].glue_flex,
         athena_bytes_cutoff=1 * 1024**3,
-        workflow_every_hours=6,
+        workflow_every_hours=24 // DEPLOYMENTS["dev"].workflow_runs_per_day,
     ),
     "prod": EnvConfig(
         name="prod",
         owner="data-platform",
         removal_policy=cdk.RemovalPolicy.RETAIN,
         log_retention_days=90,
-        raw_archive_class="GLACIER",
+        raw_archive_class=DEPLOYMENTS["prod"].raw_archive,
         raw_archive_after_days=90,
         athena_results_expire_days=30,
         alarm_email="data-platform-alerts@example.com",
         monthly_budget_usd=500,
-        lambda_memory_mb=3008,
+        lambda_memory_mb=DEPLOYMENTS["prod"].lambda_memory_mb,
         lambda_timeout_minutes=10,
         lambda_reserved_concurrency=50,
         max_lambda_object_bytes=2 * 1024**3,
-        glue_workers=10,
-        glue_flex=False,
+        glue_workers=DEPLOYMENTS["prod"].glue_workers,
+        glue_flex=DEPLOYMENTS["prod"].glue_flex,
         athena_bytes_cutoff=100 * 1024**3,
+        workflow_every_hours=24 // DEPLOYMENTS["prod"].workflow_runs_per_day,
     ),
 }

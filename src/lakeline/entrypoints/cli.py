@@ -201,6 +201,44 @@ def pull(ctx: click.Context, dataset: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--gb-per-day",
+    type=click.FloatRange(min=0.001),
+    default=10.0,
+    show_default=True,
+    help="CSV landed per day.",
+)
+@click.option("--files-per-day", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--queries-per-day", type=click.IntRange(min=0), default=200, show_default=True)
+@click.option("--retention-days", type=click.IntRange(min=1), default=365, show_default=True)
+@click.option(
+    "--env",
+    "environment",
+    type=click.Choice(["dev", "prod"]),
+    default="prod",
+    show_default=True,
+    help="The environment's settings: Lambda memory, Glue workers and Flex, the workflow's schedule.",
+)
+def cost(
+    gb_per_day: float, files_per_day: int, queries_per_day: int, retention_days: int, environment: str
+) -> None:
+    """Estimate the monthly AWS cost of a workload on lakeline, against a naive design of it."""
+    from lakeline.core.cost_model import DEPLOYMENTS, PRICES_AS_OF, Workload, estimate, naive, total
+    from lakeline.entrypoints.render import cost_table
+
+    workload = Workload(gb_per_day, files_per_day, queries_per_day, retention_days)
+    ours, theirs = estimate(workload, DEPLOYMENTS[environment]), naive(workload)
+    console.print(cost_table(f"lakeline ({environment})", ours))
+    console.print(cost_table("naive: CSV in S3 Standard, an hourly crawler, Athena over raw CSV", theirs))
+    saving = total(theirs) - total(ours)
+    console.print(
+        f"lakeline ${total(ours):,.2f}/month; naive ${total(theirs):,.2f}/month; "
+        f"saves ${saving:,.2f}/month ({saving / total(theirs):.0%}). Prices: {PRICES_AS_OF}; "
+        "the reasoning: docs/cost.md"
+    )
+
+
+@main.command()
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.pass_context
 @_fail_cleanly

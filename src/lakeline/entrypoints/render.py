@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from lakeline.core.cost_model import Line
 from lakeline.core.ledger import LedgerEntry, RunRecord
 from lakeline.ports import QueryResult
 
@@ -149,4 +150,16 @@ def runs_table(runs: Sequence[RunRecord]) -> Table:
             str(sum(int(m.get("rebuilt", 0)) for m in models.values())),
             str(sum(int(q.get("failed", 0)) for q in quality.values())),
         )  # fmt: skip
+    return table
+
+
+def cost_table(title: str, lines: Sequence[Line]) -> Table:
+    """One line per service: its monthly cost and the assumption behind it."""
+    table = Table(title=title, title_justify="left", header_style="bold")
+    table.add_column("service")
+    table.add_column("USD/month", justify="right")
+    table.add_column("assumption", overflow="fold")
+    for line in lines:
+        table.add_row(line.service, f"{line.usd_per_month:,.2f}", line.assumption)
+    table.add_row("[bold]total[/]", f"[bold]{sum(li.usd_per_month for li in lines):,.2f}[/]", "")
     return table

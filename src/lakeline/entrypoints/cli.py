@@ -202,6 +202,40 @@ def pull(ctx: click.Context, dataset: str) -> None:
 
 @main.command()
 @click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the page (default: <project>/.lakeline/report.html).",
+)
+@click.pass_context
+@_fail_cleanly
+def report(ctx: click.Context, out: Path | None) -> None:
+    """Write one self-contained HTML page with charts of the local pipeline (no network needed)."""
+    from datetime import UTC, datetime
+
+    from lakeline.entrypoints.report_page import render
+    from lakeline.usecases.report import gather
+
+    runtime = _runtime(ctx)
+    engine = runtime.query_engine()
+    try:
+        data = gather(runtime.contracts, runtime.ledger, engine, runtime.metrics, runtime.build_deps.state,
+                      runtime.notifier, datetime.now(UTC))  # fmt: skip
+    finally:
+        engine.close()
+    target = out or runtime.settings.project.state_dir / "report.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lake = (
+        f"s3://{runtime.settings.s3_bucket}"
+        if runtime.settings.s3_bucket
+        else str(runtime.settings.lake_root)
+    )
+    target.write_text(render(data, runtime.settings.project.root.name, lake), encoding="utf-8")
+    console.print(f"wrote {target} (open it in a browser)")
+
+
+@main.command()
+@click.option(
     "--gb-per-day",
     type=click.FloatRange(min=0.001),
     default=10.0,

@@ -36,6 +36,11 @@ class SqliteMetrics(_TimedRecords):
         self._run("insert_metric", at=self.clock().isoformat(), name=name, value=value, unit=unit,
                   dimensions=json.dumps(dict(dimensions or {})))  # fmt: skip
 
+    def series(self, name: str, limit: int = 500) -> list[tuple[datetime, float, dict[str, str]]]:
+        """The latest measurements of one metric, oldest first: (when, value, dimensions)."""
+        rows = self._run("series", name=name, limit=limit)
+        return [(datetime.fromisoformat(at), float(v), json.loads(d)) for at, v, d in reversed(rows)]
+
 
 class SqliteNotifier(_TimedRecords):
     """Alerts are logged and kept, since there is no one to e-mail locally (`lakeline alerts`)."""

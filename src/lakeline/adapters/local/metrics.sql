@@ -12,3 +12,6 @@ INSERT INTO alerts (at, subject, message) VALUES (:at, :subject, :message);
 
 -- name: recent_alerts
 SELECT at, subject, message FROM alerts ORDER BY at DESC LIMIT :limit;
+
+-- name: series
+SELECT at, value, dimensions FROM metrics WHERE name = :name ORDER BY at DESC LIMIT :limit;

@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-aws package synth deploy cfn infra iac-lint test lint typecheck unit integration e2e bench clean
+.PHONY: help install demo demo-aws package synth deploy cfn diagram infra iac-lint test lint typecheck unit integration e2e bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,6 +51,12 @@ deploy: package ## Deploy ENV=dev|prod with the pinned CDK CLI (needs AWS creden
 cfn: $(STAMP) ## Regenerate infrastructure/cloudformation.yaml, parameters.json and monitoring/cloudwatch_dashboards.json
 	$(BIN)/python infrastructure/export.py
 
+DIAGRAM_VENV := .venv-diagram
+diagram: ## Redraw docs/architecture_diagram.png from tools/architecture_diagram.py (needs Graphviz: apt-get install graphviz)
+	test -x $(DIAGRAM_VENV)/bin/python || $(PYTHON) -m venv $(DIAGRAM_VENV)
+	$(DIAGRAM_VENV)/bin/python -m pip install --quiet -r requirements/diagram.txt
+	$(DIAGRAM_VENV)/bin/python tools/architecture_diagram.py
+
 infra: $(STAMP) ## Only the infra tier (CDK synth and assertions)
 	$(BIN)/pytest -m infra $(PYTEST_ARGS)
 
@@ -84,4 +90,4 @@ bench: $(STAMP) ## Benchmarks: processing vs DuckDB COPY vs pandas on 5M rows; h
 	$(BIN)/python benchmarks/bench_build.py
 
 clean: ## Remove the virtualenv, caches and local state
-	rm -rf $(VENV) $(IAC_VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench build
+	rm -rf $(VENV) $(IAC_VENV) $(DIAGRAM_VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench build

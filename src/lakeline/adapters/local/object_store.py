@@ -12,7 +12,7 @@ from pathlib import Path
 from lakeline.core.objects import ObjectRef, validate_key
 from lakeline.errors import InvalidKeyError, ObjectNotFoundError
 
-TMP_PREFIX = ".tmp-"  # readers (DuckDB globs, Athena) skip names starting with '.'
+TMP_PREFIX = ".tmp-"  # lakeline's readers list through the store, which skips these
 
 
 class LocalObjectStore:
@@ -70,6 +70,9 @@ class LocalObjectStore:
         """Copy (or move, if on the same disk and under the work dir) a file into place atomically."""
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
+        # A writer killed mid-copy leaves its temporary file; the next write of the key clears it.
+        for stale in target.parent.glob(f"{TMP_PREFIX}*-{target.name}"):
+            stale.unlink(missing_ok=True)
         tmp = target.with_name(f"{TMP_PREFIX}{uuid.uuid4().hex}-{target.name}")
         try:
             shutil.copyfile(path, tmp)

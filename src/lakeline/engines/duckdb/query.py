@@ -85,15 +85,14 @@ class DuckDBQueryEngine:
         partition = f"/{PARTITION_COLUMN}="
         if table.zone is Zone.ANALYTICS and self.catalog is not None:
             # Only the files of each partition's current location: replaced ones may still exist.
-            files = [self.store.uri(o.key) for location in self.catalog.locations(table.name).values()
-                     for o in self.store.list(location) if o.key.endswith(".parquet")]  # fmt: skip
-            scan = "[" + ", ".join(literal(f) for f in sorted(files)) + "]"
+            keys = [o.key for location in self.catalog.locations(table.name).values()
+                    for o in self.store.list(location)]  # fmt: skip
         else:
-            has_files = any(
-                o.key.endswith(".parquet") and partition in o.key for o in self.store.list(prefix)
-            )
-            files = [self.store.uri(f"{prefix}{PARTITION_COLUMN}=*/*.parquet")] if has_files else []
-            scan = literal(files[0]) if files else ""
+            # The files the store lists, not a glob: DuckDB's globs also match a crashed writer's
+            # hidden temporary file, which must never be read.
+            keys = [o.key for o in self.store.list(prefix) if partition in o.key]
+        files = sorted(self.store.uri(k) for k in keys if k.endswith(".parquet"))
+        scan = "[" + ", ".join(literal(f) for f in files) + "]"
         if files:
             source = (
                 f"read_parquet({scan}, hive_partitioning = true, "

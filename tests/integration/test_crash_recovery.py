@@ -32,10 +32,17 @@ from .test_build import sample
 
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT = {
-    "curated": "SELECT dt, count(*), sum(fare_amount), count(DISTINCT pickup_at) FROM taxi_trips GROUP BY dt ORDER BY dt",
-    "quarantine": "SELECT count(*), count(DISTINCT row_number), min(row_number), max(row_number) FROM taxi_trips_quarantine",
+    "curated": "SELECT dt, count(*), sum(fare_amount), count(DISTINCT pickup_at) FROM taxi_trips "
+    "GROUP BY dt ORDER BY dt",
+    "quarantine": "SELECT count(*), count(DISTINCT row_number), min(row_number), max(row_number) "
+    "FROM taxi_trips_quarantine",
     "analytics": "SELECT dt, sum(trips), sum(revenue) FROM taxi_daily_zone_stats GROUP BY dt ORDER BY dt",
-}  # fmt: skip
+}
+BAD_ROWS = (
+    "x,not-a-time,,,,,,,,,,,,,,,,\n"  # unparseable vendor and time, missing required fields
+    "2,2024-01-01 00:10:00,2024-01-01 00:05:00,1,1,1,N,1,2,1,5,0,0,0,0,0,5,0\n"  # dropoff before pickup
+)
+DRIVER = "tests.integration.crash_driver"
 
 
 def project(tmp_path: Path, name: str) -> LocalRuntime:
@@ -64,7 +71,7 @@ def snapshot(runtime: LocalRuntime) -> dict[str, Any]:
 
 def kill_at(runtime: LocalRuntime, point: str, key: str = "") -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tests.integration.crash_driver", str(runtime.settings.project.root), point, key],
+        [sys.executable, "-m", DRIVER, str(runtime.settings.project.root), point, key],
         cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == -signal.SIGKILL, done.stderr
@@ -80,10 +87,7 @@ def undisturbed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     tmp = tmp_path_factory.mktemp("undisturbed")
     data = sample(tmp, "day.csv", 1, rows_=3000, seed=5)
     # Bad rows too, so that the quarantine is written.
-    data.write_text(
-        data.read_text()
-        + "x,not-a-time,,,,,,,,,,,,,,,,\n2,2024-01-01 00:10:00,2024-01-01 00:05:00,1,1,1,N,1,2,1,5,0,0,0,0,0,5,0\n"
-    )
+    data.write_text(data.read_text() + BAD_ROWS)
     runtime = project(tmp, "p")
     obj = land(data, "taxi_trips", runtime.contracts, runtime.store)
     handle_object_created(object_created_event(obj), runtime.deps)

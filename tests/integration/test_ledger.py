@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,10 @@ def test_finish_releases_the_lease_and_keeps_the_accounting(ledger: Any) -> None
     assert (stored.rows_in, stored.rows_kept, stored.rows_quarantined) == (5, 4, 1)
     assert stored.partitions == ["2024-01-01"] and stored.duration_ms == 2000
     assert stored.is_done_for("e1") and not stored.is_done_for("e2")
-    assert ledger.acquire(OBJ, "t", "w2", NOW, 60)  # a finished object can be leased again
+    # The version that is done is never leased again (a worker that read the ledger before the
+    # finish would otherwise process it twice); a new version of the object is.
+    assert not ledger.acquire(OBJ, "t", "w2", NOW, 60)
+    assert ledger.acquire(replace(OBJ, etag="e2"), "t", "w2", NOW, 60)
     assert [e.key for e in ledger.entries(dataset="t")] == ["raw/t/a.csv"]
 
 

@@ -89,6 +89,9 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
         return ProcessResult(Outcome.DUPLICATE, obj.key, contract.name, previous, "already processed")
     started = deps.clock()
     if not deps.ledger.acquire(current, contract.name, deps.worker_id, started, LEASE_SECONDS):
+        finished = deps.ledger.get(current.object_id)
+        if finished is not None and finished.is_done_for(current.version):  # another worker just did it
+            return ProcessResult(Outcome.DUPLICATE, obj.key, contract.name, finished, "already processed")
         raise LeaseHeldError(f"s3://{current.bucket}/{current.key} is being processed by another worker")
     entry = LedgerEntry(
         object_id=current.object_id, bucket=current.bucket, key=current.key, dataset=contract.name,

@@ -6,7 +6,7 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from lakeline.core.ledger import LedgerEntry, Status
+from lakeline.core.ledger import FINAL, LedgerEntry, Status
 from lakeline.core.objects import ObjectRef
 from lakeline.errors import TerminalError, TransientError
 
@@ -75,6 +75,8 @@ class DynamoDbLedger:
         # Every attribute goes through a #name: DynamoDB reserves words such as size and bucket.
         names = {f"#{k}": k for k in [*sets, "attempts", "finished_at", "error", "object_id"]}
         values = {f":{k}": v for k, v in sets.items()} | {":now": now.isoformat(), ":one": 1, ":zero": 0}
+        done = {f":done{i}": s.value for i, s in enumerate(FINAL)}
+        values |= done
         assignments = ", ".join(f"#{k} = :{k}" for k in sets)
         try:
             self.client.update_item(
@@ -84,8 +86,10 @@ class DynamoDbLedger:
                     f"SET {assignments}, #attempts = if_not_exists(#attempts, :zero) + :one "
                     "REMOVE #finished_at, #error"
                 ),
+                # Free (no live lease), and not already done for this very version.
                 ConditionExpression=(
-                    "attribute_not_exists(#object_id) OR #status <> :status OR #lease_expires_at < :now"
+                    "attribute_not_exists(#object_id) OR ((#status <> :status OR #lease_expires_at < :now) "
+                    f"AND NOT (#version = :version AND #status IN ({', '.join(done)})))"
                 ),
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=self._item(values),

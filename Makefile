@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-aws package synth deploy cfn diagram infra iac-lint test lint typecheck unit integration e2e bench clean
+.PHONY: help install demo demo-aws package synth deploy cfn diagram audit infra iac-lint test lint typecheck unit integration e2e bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,12 +57,18 @@ diagram: ## Redraw docs/architecture_diagram.png from tools/architecture_diagram
 	$(DIAGRAM_VENV)/bin/python -m pip install --quiet -r requirements/diagram.txt
 	$(DIAGRAM_VENV)/bin/python tools/architecture_diagram.py
 
+AUDIT_VENV := .venv-audit
+audit: ## Audit the pinned dependencies for known vulnerabilities (pip-audit; needs PyPI's JSON API or OSV)
+	test -x $(AUDIT_VENV)/bin/pip-audit || ($(PYTHON) -m venv $(AUDIT_VENV) && $(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1)
+	$(AUDIT_VENV)/bin/pip-audit --requirement constraints.txt --no-deps --strict
+
 infra: $(STAMP) ## Only the infra tier (CDK synth and assertions)
 	$(BIN)/pytest -m infra $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff: lint and formatting
+lint: $(STAMP) ## ruff (lint and formatting) and bandit (security, reasoned skips in pyproject.toml)
 	$(BIN)/ruff check src tests benchmarks tools infrastructure glue_scripts
 	$(BIN)/ruff format --check src tests benchmarks tools infrastructure glue_scripts
+	$(BIN)/bandit -q -c pyproject.toml -r src
 
 typecheck: $(STAMP) ## mypy, strict on src/
 	$(BIN)/mypy src
@@ -90,4 +96,4 @@ bench: $(STAMP) ## Benchmarks: processing vs DuckDB COPY vs pandas on 5M rows; h
 	$(BIN)/python benchmarks/bench_build.py
 
 clean: ## Remove the virtualenv, caches and local state
-	rm -rf $(VENV) $(IAC_VENV) $(DIAGRAM_VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench build
+	rm -rf $(VENV) $(IAC_VENV) $(DIAGRAM_VENV) $(AUDIT_VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench build

@@ -47,6 +47,34 @@ def _head(path: Path, compressed: bool) -> bytes:
         raise FileRejectedError(f"gzip stream is corrupt: {exc}") from None
 
 
+# A gzip object may expand to at most this many times its size (text compresses 5-20x), and
+# always at least to EXPANSION_FLOOR: beyond that it is treated as a decompression bomb.
+MAX_EXPANSION = 200
+EXPANSION_FLOOR = 256 * 1024**2
+
+
+def check_expansion(path: Path, max_ratio: int = MAX_EXPANSION, floor: int = EXPANSION_FLOOR) -> int:
+    """Stream-decompress a gzip object, stopping at its bound; returns its decompressed size.
+
+    Raises:
+        FileRejectedError: If it expands beyond ``max_ratio`` times its size, or is corrupt.
+    """
+    limit = max(path.stat().st_size * max_ratio, floor)
+    total = 0
+    try:
+        with gzip.open(path, "rb") as handle:
+            while chunk := handle.read(1024**2):
+                total += len(chunk)
+                if total > limit:
+                    raise FileRejectedError(
+                        f"gzip expands beyond {limit:,} bytes ({max_ratio}x its {path.stat().st_size:,} "
+                        "bytes): refused as a decompression bomb"
+                    )
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FileRejectedError(f"gzip stream is corrupt: {exc}") from None
+    return total
+
+
 def sniff(path: Path, contract: Contract) -> Sniffed:
     """Inspect an object's first bytes.
 
@@ -68,6 +96,8 @@ def sniff(path: Path, contract: Contract) -> Sniffed:
             raise FileRejectedError("expected a Parquet file, but the object does not start with PAR1")
         return Sniffed(gzip=False, header=None)
     head = _head(path, compressed)
+    if compressed:
+        check_expansion(path)
     if not head:
         raise FileRejectedError("the object is empty once decompressed")
     if b"\x00" in head:

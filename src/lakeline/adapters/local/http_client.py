@@ -7,12 +7,16 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 
-from lakeline.errors import TransientError
+from lakeline.errors import TerminalError, TransientError
 from lakeline.ports import HttpResponse
 
 
 class HttpConnectionError(TransientError):
     """The request did not get an answer (refused, reset, timed out)."""
+
+
+class UnsafeUrlError(TerminalError):
+    """A URL (e.g. a "next page" link from an API's answer) names a scheme other than http(s)."""
 
 
 class UrllibHttpClient:
@@ -22,11 +26,18 @@ class UrllibHttpClient:
         self, url: str, params: Mapping[str, str], headers: Mapping[str, str], timeout: float
     ) -> HttpResponse:
         """One GET request."""
+        scheme = urllib.parse.urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            # urllib would also open file:// and ftp://: a next-page link must never read local files.
+            raise UnsafeUrlError(
+                f"{url!r}: only http and https URLs are fetched, not {scheme or 'no scheme'}"
+            )
         query = urllib.parse.urlencode(params)
         full = f"{url}{'&' if '?' in url else '?'}{query}" if query else url
         request = urllib.request.Request(full, headers=dict(headers), method="GET")
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:
+            # The scheme was checked above (B310).
+            with urllib.request.urlopen(request, timeout=timeout) as answer:  # nosec B310
                 return HttpResponse(
                     answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
                 )

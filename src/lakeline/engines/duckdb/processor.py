@@ -83,9 +83,14 @@ class DuckDBProcessor:
             The row accounting and the files written; a rejection instead of
             files when the object cannot be read at all.
         """
+        job = _Job(contract, source, obj, work_dir, stem, processed_at)
         try:
-            with self._connect(work_dir) as con:
-                return self._process(con, _Job(contract, source, obj, work_dir, stem, processed_at))
+            try:
+                with self._connect(work_dir) as con:
+                    return self._process(con, job)
+            except _NeedsSerialScan:
+                with self._connect(work_dir) as con:
+                    return self._process(con, job, parallel=False)
         except FileRejectedError as exc:
             return EngineOutput(rejection=FileRejection(exc.reason))
 
@@ -107,7 +112,9 @@ class DuckDBProcessor:
         finally:
             con.close()
 
-    def _reader(self, con: Any, contract: Contract, source: Path) -> tuple[Reader, list[str]]:
+    def _reader(
+        self, con: Any, contract: Contract, source: Path, parallel: bool = True
+    ) -> tuple[Reader, list[str]]:
         """Choose the reader and enforce the schema policy on the object's fields."""
         import duckdb
 
@@ -117,7 +124,7 @@ class DuckDBProcessor:
             if fmt in (SourceFormat.CSV, SourceFormat.TSV):
                 assert sniffed.header is not None
                 fields = sniffed.header
-                reader = csv_reader(source, contract, fields, sniffed.gzip)
+                reader = csv_reader(source, contract, fields, sniffed.gzip, parallel)
             elif fmt is SourceFormat.PARQUET:
                 described = con.execute(
                     f"DESCRIBE SELECT * FROM read_parquet({literal(str(source))})"
@@ -141,10 +148,10 @@ class DuckDBProcessor:
         ).fetchall()
         return tuple(r[0] for r in rows)
 
-    def _process(self, con: Any, job: _Job) -> EngineOutput:
+    def _process(self, con: Any, job: _Job, parallel: bool = True) -> EngineOutput:
         import duckdb
 
-        reader, warnings = self._reader(con, job.contract, job.source)
+        reader, warnings = self._reader(con, job.contract, job.source, parallel)
         try:
             con.execute(
                 "CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader, job.processed_at)
@@ -153,6 +160,8 @@ class DuckDBProcessor:
                 _template("counts").format(rejects=reader.rejects)
             ).fetchone()
         except duckdb.Error as exc:
+            if parallel and _SERIAL_HINT in str(exc):
+                raise _NeedsSerialScan from exc
             raise _unreadable(job.contract, exc) from None
         output = EngineOutput(rows_in, kept, quarantined, warnings=warnings)
         if kept:
@@ -207,6 +216,13 @@ class _Job:
     work_dir: Path
     stem: str
     processed_at: datetime
+
+
+_SERIAL_HINT = "quoted new lines"  # DuckDB: the parallel scanner cannot pad records with line breaks
+
+
+class _NeedsSerialScan(Exception):
+    """The object must be read again without DuckDB's parallel CSV scanner."""
 
 
 def _unreadable(contract: Contract, exc: Exception) -> FileRejectedError:

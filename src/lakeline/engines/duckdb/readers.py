@@ -69,7 +69,9 @@ def _compression(gzip: bool, plain: str = "none") -> str:
     return "'gzip'" if gzip else f"'{plain}'"
 
 
-def csv_reader(path: Path, contract: Contract, header: tuple[str, ...], gzip: bool) -> Reader:
+def csv_reader(
+    path: Path, contract: Contract, header: tuple[str, ...], gzip: bool, parallel: bool = True
+) -> Reader:
     """Read delimited text, every field as VARCHAR.
 
     Short records are padded with NULL rather than rejected by the reader: DuckDB
@@ -87,7 +89,8 @@ def csv_reader(path: Path, contract: Contract, header: tuple[str, ...], gzip: bo
         f"delim={literal(dialect.delimiter)}, quote={literal(dialect.quote)}, "
         f"escape={literal(dialect.escape_char if dialect.quote else '')}, nullstr=chr(0), "
         f"allow_quoted_nulls=false, null_padding=true, columns={columns}, "
-        f"compression={_compression(gzip)}, strict_mode=true, store_rejects=true, max_line_size=4194304)"
+        f"compression={_compression(gzip)}, strict_mode=true, store_rejects=true, max_line_size=4194304"
+        f"{'' if parallel else ', parallel=false'})"
     )
     present = " + ".join(f"CAST({ident(f)} IS NOT NULL AS INTEGER)" for f in header)
     relation = f"(SELECT *, CASE WHEN {ident(header[-1])} IS NULL THEN {present} END AS {FOUND} FROM {scan})"

@@ -1,0 +1,168 @@
+"""Bad input, generated: arbitrary bytes and hostile text never crash, lose a row or go unexplained.
+
+Property-based tests (hypothesis) feed the processing use case arbitrary bytes and CSV-like text
+built from the characters that break parsers; a corpus covers the named cases (encodings,
+embedded newlines, huge fields, gzip bombs, deep or duplicate JSON, out-of-range numbers, NaN,
+zones, empty files and hostile object keys). Every outcome must be processed or rejected, keep
+rows in = kept + quarantined, and give every rejected file and every quarantined row a reason.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lakeline.core.ledger import Status
+from lakeline.errors import InvalidKeyError
+from lakeline.runtime.local import LocalRuntime
+from lakeline.usecases.landing import land
+
+from .helpers import ingest, make_runtime, rows
+from .test_bad_input import HEADER, contract
+
+COUNTER = itertools.count()
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def check(runtime: LocalRuntime, tmp_path: Path, content: bytes, suffix: str = ".csv") -> Any:
+    """Process ``content`` as a new object; assert the invariants; return its ledger entry."""
+    path = tmp_path / f"in{next(COUNTER)}{suffix}"
+    path.write_bytes(content)
+    entry = ingest(runtime, path, "payments").entry
+    assert entry is not None
+    assert entry.status in (Status.PROCESSED, Status.REJECTED), entry.error
+    assert entry.rows_in == entry.rows_kept + entry.rows_quarantined
+    if entry.status is Status.REJECTED:
+        assert entry.error, "a rejected file must say why"
+    return entry
+
+
+@pytest.fixture
+def payments(tmp_path: Path) -> LocalRuntime:
+    return make_runtime(tmp_path / "project", contract())
+
+
+@FAST
+@given(content=st.binary(max_size=2000))
+def test_arbitrary_bytes_are_processed_or_rejected_with_a_reason(
+    payments: LocalRuntime, tmp_path: Path, content: bytes
+) -> None:
+    check(payments, tmp_path, content)
+
+
+HOSTILE = st.sampled_from(
+    [
+        '"',
+        ",",
+        "\n",
+        "\r\n",
+        "\\",
+        "'",
+        "\t",
+        " ",
+        "é",
+        "😀",
+        "\u2028",
+        "1",
+        "2024-01-01 00:00:00",
+        "1e400",
+        "NaN",
+        "-0",
+        "9" * 30,
+        "",
+        "NULL",
+    ]
+)
+FIELD = st.lists(HOSTILE, max_size=6).map("".join)
+
+
+@FAST
+@given(lines=st.lists(st.lists(FIELD, max_size=5), max_size=12))
+def test_csv_built_from_parser_breaking_characters_loses_no_row(
+    payments: LocalRuntime, tmp_path: Path, lines: list[list[str]]
+) -> None:
+    body = "".join(",".join(fields) + "\n" for fields in lines)
+    entry = check(payments, tmp_path, (HEADER + body).encode("utf-8"))
+    if entry.status is Status.PROCESSED and entry.rows_quarantined:
+        unexplained = rows(
+            payments, "SELECT count(*) FROM payments_quarantine WHERE cardinality(reasons) = 0"
+        )
+        assert unexplained == [(0,)]
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9)
+
+
+CORPUS: list[tuple[str, bytes, str | None]] = [
+    # (case, content, a reason the ledger or the quarantine must give; None: valid rows)
+    ("latin-1", (HEADER + "1,2024-01-01 00:00:00,1.00\n2,2024-01-01 00:00:00,caf\xe9\n").encode("latin-1"),
+     "not utf-8"),
+    ("utf-16 with BOM", (HEADER + "1,2024-01-01 00:00:00,1.00\n").encode("utf-16"), "binary"),
+    # A valid CSV whose quoted field holds a line break, a delimiter and a quote: read, not rejected.
+    ("embedded newline, quote and delimiter", (HEADER + '1,2024-01-01 00:00:00,"1\n,""2"\n').encode(),
+     "amount"),
+    ("ragged rows", (HEADER + "1,2024-01-01 00:00:00\n2,2024-01-01 00:00:00,1.00,extra,more\n").encode(),
+     None),
+    ("huge field", (HEADER + "1,2024-01-01 00:00:00," + "9" * 3_000_000 + "\n").encode(), None),
+    ("numbers out of range", (HEADER + "99999999999999999999,2024-01-01 00:00:00,1e400\n").encode(), "id"),
+    ("NaN and infinity", (HEADER + "1,2024-01-01 00:00:00,NaN\n2,2024-01-01 00:00:00,inf\n").encode(),
+     "amount"),
+    ("timestamp with a zone", (HEADER + "1,2024-01-01T00:00:00+02:00,1.00\n").encode(), "at"),
+    ("empty", b"", "empty"),
+    ("header only", HEADER.encode(), None),
+    ("gzip bomb", _gzip(HEADER.encode() + b"\n" * 400 * 1024**2), "decompression bomb"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("content", "reason"), [c[1:] for c in CORPUS], ids=[c[0] for c in CORPUS])
+def test_the_corpus_of_bad_input(
+    payments: LocalRuntime, tmp_path: Path, content: bytes, reason: str | None
+) -> None:
+    entry = check(payments, tmp_path, content, ".csv.gz" if content[:2] == b"\x1f\x8b" else ".csv")
+    if reason is None:
+        return
+    said = (entry.error or "") + " ".join(
+        r for (rs,) in rows(payments, "SELECT reasons FROM payments_quarantine") for r in rs
+    )  # fmt: skip
+    assert reason in said
+
+
+def test_deep_and_duplicate_key_json_is_quarantined_or_read_never_crashes(tmp_path: Path) -> None:
+    runtime = make_runtime(tmp_path / "project", contract("jsonl"))
+    deep = '{"x": ' * 5000 + "1" + "}" * 5000
+    lines = ['{"id": 1, "at": "2024-01-01 00:00:00", "amount": "1.00", "deep": ' + deep + "}",
+             '{"id": 2, "id": 3, "at": "2024-01-01 00:00:00", "amount": "2.00"}',
+             '{"id": 4, "at": "2024-01-01 00:00:00", "amount": ' + "[" * 3000 + "]" * 3000 + "}"]  # fmt: skip
+    path = tmp_path / "deep.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    entry = ingest(runtime, path, "payments").entry
+    assert entry is not None and entry.rows_in == entry.rows_kept + entry.rows_quarantined
+    assert entry.status is Status.REJECTED or entry.rows_in == 3
+
+
+@pytest.mark.parametrize("key", ["../escape.csv", "/etc/passwd", "a/../../b.csv", "./x.csv", "a//b.csv",
+                                 "tab\there.csv", "x" * 1100 + ".csv"])  # fmt: skip
+def test_keys_that_would_leave_the_lake_are_refused(payments: LocalRuntime, tmp_path: Path, key: str) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(HEADER)
+    with pytest.raises(InvalidKeyError):
+        payments.store.put_file(f"raw/payments/{key}", path)
+    assert not (payments.settings.lake_root.parent / "escape.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["späße ünïcode.csv", "with spaces.csv", "n" * 200 + ".csv"])
+def test_unicode_spaces_and_long_names_are_processed(
+    payments: LocalRuntime, tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(HEADER + "1,2024-01-01 00:00:00,1.00\n")
+    obj = land(path, "payments", payments.contracts, payments.store)
+    entry = ingest(payments, path, "payments").entry
+    assert obj.key.endswith(name) and entry is not None and entry.rows_kept == 1

@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-aws package synth deploy cfn diagram audit infra iac-lint test lint typecheck unit integration e2e bench clean
+.PHONY: help install demo demo-aws package synth deploy cfn diagram audit soak infra iac-lint test lint typecheck unit integration e2e bench clean
 
 help: ## Show the targets and what they do
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -94,6 +94,9 @@ bench: $(STAMP) ## Benchmarks: processing vs DuckDB COPY vs pandas on 5M rows; h
 	$(BIN)/python benchmarks/bench_processing.py
 	$(BIN)/python benchmarks/bench_cold_import.py
 	$(BIN)/python benchmarks/bench_build.py
+
+soak: $(STAMP) ## Soak: 2,000 files and 20 million rows in one process; memory must stay flat (about 4 min)
+	$(BIN)/python benchmarks/soak.py
 
 clean: ## Remove the virtualenv, caches and local state
 	rm -rf $(VENV) $(IAC_VENV) $(DIAGRAM_VENV) $(AUDIT_VENV) .mypy_cache .ruff_cache .pytest_cache .lakeline .bench build

@@ -166,3 +166,36 @@ def test_unicode_spaces_and_long_names_are_processed(
     obj = land(path, "payments", payments.contracts, payments.store)
     entry = ingest(payments, path, "payments").entry
     assert obj.key.endswith(name) and entry is not None and entry.rows_kept == 1
+
+
+@pytest.mark.parametrize(
+    "key", ["raw/../curated/x.csv", "/raw/x.csv", "raw//x.csv", "raw/./x.csv", "raw/x\x00.csv"]
+)
+def test_the_s3_store_refuses_keys_that_leave_their_zone(tmp_path: Path, key: str) -> None:
+    import boto3
+    from moto import mock_aws
+
+    from lakeline.adapters.aws.s3_object_store import S3ObjectStore
+
+    path = tmp_path / "f.csv"
+    path.write_text(HEADER)
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="lake")
+        store = S3ObjectStore("lake", client, tmp_path)
+        for call in (lambda: store.put_file(key, path), lambda: store.head(key), lambda: store.delete(key)):
+            with pytest.raises(InvalidKeyError):
+                call()
+        assert client.list_objects_v2(Bucket="lake").get("KeyCount") == 0
+
+
+def test_an_event_naming_a_key_outside_raw_is_refused_and_writes_nothing(payments: LocalRuntime) -> None:
+    from lakeline.core.objects import ObjectRef
+    from lakeline.events.s3 import object_created_event
+
+    bucket = payments.settings.bucket
+    event = object_created_event(ObjectRef(bucket, "raw/payments/../../curated/payments/x.csv", 10, "e"))
+    with pytest.raises(InvalidKeyError):
+        payments.on_object_created(event)
+    assert not list(payments.settings.lake_root.rglob("*.parquet"))
+    assert payments.ledger.entries() == []

@@ -162,10 +162,66 @@ def test_composites_combine_outcomes_and_report_every_metric() -> None:
         ('IsComplete "id" > 0.5', "IsComplete takes no condition"),
         ('Mean "name" > 1', "needs a numeric column"),
         ('CustomSql "select nothing from primary" > 1', "the rule's SQL failed"),
-        ('RowCount > "many"', "expected a number"),
+        ('RowCount > "many"', "the bounds must be numbers"),
     ],
 )
 def test_rules_that_cannot_be_evaluated_fail_with_the_reason(rule: str, reason: str) -> None:
     result = _result(rule)
     assert result.outcome == "Failed"
     assert reason in (result.failure_reason or "")
+
+
+def test_a_regex_keeps_its_backslashes() -> None:
+    data = pa.table({"code": ["a1", "22", "3.5"]})
+    (digits,) = evaluate(r'Rules = [ ColumnValues "code" matches "\d+" with threshold > 0.3 ]', data, now=NOW)
+    (dotted,) = evaluate(r'Rules = [ ColumnValues "code" matches "\d\.\d" ]', data, now=NOW)
+    assert digits.evaluated_metrics == {"Column.code.ColumnValues.Compliance": pytest.approx(1 / 3)}
+    assert dotted.evaluated_metrics == {"Column.code.ColumnValues.Compliance": pytest.approx(1 / 3)}
+
+
+@pytest.mark.parametrize(
+    ("rule", "outcome", "reason"),
+    [
+        ('CustomSql "select id from primary where id > 100" > 0', "Failed",
+         "Value: NULL does not meet the constraint requirement!"),
+        ('CustomSql "select id from primary where id is not null" = 1', "Failed", "exactly one value"),
+        ('CustomSql "select true" = 1', "Failed", "must return a number"),
+        ('CustomSql "select nothing from primary"', "Failed", "the rule's SQL failed"),
+        ('CustomSql ""', "Failed", "CustomSql needs a query"),
+        # A NULL key returned by the query matches the NULL row, whatever the number of key columns.
+        ('CustomSql "select id from primary"', "Passed", None),
+        ('CustomSql "select id, name from primary"', "Passed", None),
+    ],
+)  # fmt: skip
+def test_custom_sql_edge_cases_never_abort_the_ruleset(rule: str, outcome: str, reason: str | None) -> None:
+    result, after = evaluate(f"Rules = [ {rule}, RowCount = 5 ]", DATA, now=NOW)
+    assert (result.outcome, after.outcome) == (outcome, "Passed")
+    assert reason is None or reason in (result.failure_reason or "")
+
+
+def test_nothing_to_judge_fails_with_a_clear_reason_for_every_rule_type() -> None:
+    rules = [
+        'ColumnValues "id" > 0 where "id > 99"',
+        'IsComplete "id" where "id > 99"',
+        'ColumnLength "name" < 5 where "id > 99"',
+        'DataFreshness "at" <= 24 hours where "id > 99"',
+    ]
+    results = evaluate("Rules = [ " + ", ".join(rules) + " ]", DATA, now=NOW)
+    assert [r.outcome for r in results] == ["Failed"] * 4
+    assert results[0].failure_reason == results[2].failure_reason == results[3].failure_reason
+    assert "no rows to evaluate" in (results[0].failure_reason or "")
+
+
+def test_counts_compare_exactly() -> None:
+    many = pa.table({"id": list(range(1_000_001))})
+    (equal,) = evaluate("Rules = [ RowCount = 1000000 ]", many, now=NOW)
+    assert equal.outcome == "Failed"
+
+
+def test_zoned_timestamps_and_a_naive_now_are_read_as_utc() -> None:
+    zoned = pa.table({"at": pa.array([datetime(2026, 11, 30, 1, tzinfo=UTC)], pa.timestamp("us", tz="UTC"))})
+    (fresh,) = evaluate('Rules = [ DataFreshness "at" <= 6 hours ]', zoned, now=datetime(2026, 11, 30, 6))
+    (recent,) = evaluate(
+        'Rules = [ ColumnValues "at" > (now() - 6 hours) ]', zoned, now=datetime(2026, 11, 30, 6)
+    )
+    assert fresh.passed and recent.passed

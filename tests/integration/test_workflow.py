@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,23 @@ def test_rulesets_are_checked_when_contracts_and_models_load(project: Path) -> N
         ContractError, match=r"quality: halt, but taxi_daily_zone_stats.dqdl is missing|does not exist"
     ):
         _ = fresh(project).models
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ('Rules = [ IsComplete "dt" ]', r"names unknown column\(s\) \['dt'\]"),
+        ('Rules = [ IsComplete "fare_amount" where "no_such_column > 1" ]', "does not apply to the typed row"),
+        ('Rules = [ IsComplete "fare_amount" where "dt = = 1" ]', "cannot quarantine rows"),
+        ('Rules = [ IsComplete "fare_amount" > 0.5 ]', "takes no condition"),
+    ],
+)
+def test_a_quarantine_ruleset_that_cannot_judge_rows_fails_validation_not_processing(
+    project: Path, rules: str, message: str
+) -> None:
+    with_quality(project, f"quality:\n  action: quarantine\n  rules: |\n    {rules}\n")
+
+    result = CliRunner().invoke(main, ["--project", str(project), "contracts", "validate"])
+
+    assert result.exit_code != 0
+    assert re.search(message, result.output), result.output

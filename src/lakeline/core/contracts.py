@@ -262,8 +262,10 @@ class Contract(_Model):
             if unknown:
                 raise ValueError(f"check {check.name!r} refers to unknown column(s) {unknown}")
         if self.quality is not None:
+            # Row rules of a quarantine ruleset judge rows while they are processed, before dt exists.
+            quarantine = self.quality.action is QualityAction.QUARANTINE
             try:
-                check_ruleset(self.quality.rules, [*names, "dt"])
+                check_ruleset(self.quality.rules, list(names) if quarantine else [*names, "dt"])
             except DqdlError as exc:
                 raise ValueError(f"quality.rules: {exc}") from None
         event = self.column(self.event_time)

@@ -106,11 +106,13 @@ def contracts() -> None:
 def contracts_validate(ctx: click.Context) -> None:
     """Check every contract in datasets/ and its row checks."""
     from lakeline.athena.transpile import expression_to_duckdb
+    from lakeline.engines.duckdb.processor import check_quality_reasons
 
     registry = _settings(ctx).project.contracts()
     for contract in registry:
         for check in contract.checks:
             expression_to_duckdb(check.expression, {c.name: c.type for c in contract.columns})
+        check_quality_reasons(contract)
         quality = contract.quality
         rules = f", {len(quality.ruleset.parsed)} quality rules ({quality.action.value})" if quality else ""
         console.print(

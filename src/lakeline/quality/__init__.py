@@ -26,7 +26,7 @@ def evaluate(ruleset: str, data: pyarrow.Table, now: datetime | None = None) -> 
         ruleset: DQDL text, ``Rules = [ ... ]``.
         data: The rows to check; ``CustomSql`` names them ``primary``.
         now: The instant ``now()`` and ``DataFreshness`` measure from (default: the current UTC time).
-            Timestamps without a zone are taken as UTC.
+            A ``now`` without a zone, and timestamps without a zone, are taken as UTC.
 
     Raises:
         DqdlError: When the ruleset does not parse; names the rule, line and column.
@@ -36,8 +36,10 @@ def evaluate(ruleset: str, data: pyarrow.Table, now: datetime | None = None) -> 
     from lakeline.engines.duckdb.quality import PRIMARY, DuckDbQuality
 
     rules = parse_ruleset(ruleset)
-    instant = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    moment = now or datetime.now(UTC)
+    instant = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
     with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")  # zoned timestamps compare with now() in UTC
         con.register(PRIMARY, data)
         evaluator = DuckDbQuality(con, instant)
         return [evaluator.evaluate(rule) for rule in rules]

@@ -120,8 +120,11 @@ RuleNode = Rule | Composite
 
 
 def _unquote(token: Token) -> str:
-    body = token.text[1:-1]
-    return re.sub(r"\\(.)", r"\1", body)
+    r"""A string's text, unescaped as Glue's lexer does it.
+
+    Only ``\"`` and ``\\`` are escapes, so a regular expression such as ``"\d+"`` keeps its backslash.
+    """
+    return re.sub(r'\\(["\\])', r"\1", token.text[1:-1])
 
 
 class _Parser:

@@ -75,7 +75,12 @@ class ConstraintTypeError(ValueError):
 def _number(value: Value, constraint: Constraint) -> float:
     if isinstance(value, Decimal):
         return float(value)
-    raise ConstraintTypeError(f"{constraint.text!r} compares a number with {value!r}; expected a number")
+    raise ConstraintTypeError(f"`{constraint.text}`: this metric is a number, so the bounds must be numbers")
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal as metrics are: counts exactly, ratios and means up to float noise."""
+    return abs(a - b) <= 1e-9
 
 
 def satisfies(constraint: Constraint, metric: float) -> bool:
@@ -94,12 +99,12 @@ def satisfies(constraint: Constraint, metric: float) -> bool:
         inside = values[0] < metric < values[1]
         return not inside if constraint.negated else inside
     if op == "in":
-        member = any(math.isclose(metric, v) for v in values)
+        member = any(_same(metric, v) for v in values)
         return not member if constraint.negated else member
     bound = values[0]
     return {
-        "=": math.isclose(metric, bound),
-        "!=": not math.isclose(metric, bound),
+        "=": _same(metric, bound),
+        "!=": not _same(metric, bound),
         ">": metric > bound,
         ">=": metric >= bound,
         "<": metric < bound,

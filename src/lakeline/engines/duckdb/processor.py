@@ -35,8 +35,9 @@ from lakeline.engines.duckdb.expressions import (
     literal,
     raw_name,
 )
-from lakeline.engines.duckdb.quality import RowPredicates, spark_to_duckdb
+from lakeline.engines.duckdb.quality import RowPredicates, RuleFailure, spark_to_duckdb
 from lakeline.engines.duckdb.readers import NO_REJECTS, Reader, csv_reader, json_reader, parquet_reader
+from lakeline.errors import ContractError
 from lakeline.quality.ruleset import QualityAction
 from lakeline.sqlfiles import sql_template
 
@@ -234,17 +235,48 @@ def _template(name: str) -> str:
 
 
 def quality_reasons(contract: Contract, now: datetime) -> list[str]:
-    """Reason SQL for each row-level quality rule of a ``quarantine`` ruleset (none otherwise)."""
+    """Reason SQL for each row-level quality rule of a ``quarantine`` ruleset (none otherwise).
+
+    Raises:
+        ContractError: Naming the rule that cannot judge rows (see ``check_quality_reasons``).
+    """
     if contract.quality is None or contract.quality.action is not QualityAction.QUARANTINE:
         return []
     predicates = RowPredicates({c.name: duckdb_type(c.athena_type) for c in contract.columns}, now)
     reasons = []
     for rule in contract.quality.ruleset.row_rules():
-        test = predicates.row_predicate(rule)
-        if rule.where is not None:
-            test = f"(NOT coalesce(({spark_to_duckdb(rule.where, 'condition')}), FALSE) OR {test})"
+        try:
+            test = predicates.row_predicate(rule)
+            if rule.where is not None:
+                test = f"(NOT coalesce(({spark_to_duckdb(rule.where, 'condition')}), FALSE) OR {test})"
+        except RuleFailure as failure:
+            raise ContractError(
+                f"{contract.name}: quality rule {rule.text!r} cannot quarantine rows: {failure}"
+            ) from None
         reasons.append(f"CASE WHEN NOT {test} THEN {literal(f'data quality rule failed: {rule.text}')} END")
     return reasons
+
+
+def check_quality_reasons(contract: Contract) -> None:
+    """Compile and bind a quarantine ruleset's row rules on an empty typed row (`contracts validate`).
+
+    Raises:
+        ContractError: Naming the rule whose SQL does not bind (a wrong type, a bad where clause).
+    """
+    import duckdb
+
+    typed = ", ".join(
+        f"CAST(NULL AS {duckdb_type(c.athena_type)}) AS {ident(c.name)}" for c in contract.columns
+    )
+    with duckdb.connect() as con:
+        for reason in quality_reasons(contract, datetime.now()):
+            try:
+                con.execute(f"SELECT {reason} FROM (SELECT {typed}) WHERE FALSE")
+            except duckdb.Error as error:
+                raise ContractError(
+                    f"{contract.name}: a quarantine quality rule does not apply to the typed row: "
+                    f"{str(error).splitlines()[0]}"
+                ) from None
 
 
 def validation_query(contract: Contract, reader: Reader, now: datetime) -> str:

@@ -39,6 +39,9 @@ _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOU
             "USMALLINT", "UINTEGER", "UBIGINT")  # fmt: skip
 
 
+NO_ROWS = "no rows to evaluate (the data is empty, or the where clause matched none)"
+
+
 class RuleFailure(Exception):
     """A rule cannot be evaluated as written; its message becomes the failure reason."""
 
@@ -53,7 +56,8 @@ def spark_to_duckdb(sql: str, kind: str) -> str:
             return sqlglot.parse_one(sql, read="spark", into=sqlglot.exp.Condition).sql("duckdb")
         return sqlglot.transpile(sql, read="spark", write="duckdb")[0]
     except SqlglotError as error:
-        raise RuleFailure(f"{sql!r} is not a valid Spark SQL {kind}: {str(error).splitlines()[0]}") from error
+        detail = str(error).splitlines()[0].split(" into <class")[0]
+        raise RuleFailure(f"{sql!r} is not a valid Spark SQL {kind} ({detail})") from error
 
 
 @dataclass
@@ -83,7 +87,7 @@ class RowPredicates:
         Raises:
             RuleFailure: When the rule is not decided row by row.
         """
-        rule_type = ALIASES.get(rule.rule_type, rule.rule_type)
+        rule_type = self.check(rule)
         self._check_columns(rule)
         if rule_type == "IsComplete":
             return f"({ident(rule.args[0])} IS NOT NULL)"
@@ -97,6 +101,34 @@ class RowPredicates:
         if rule_type == "DataFreshness":
             return self._compare(self._age_hours(column), rule.constraint, to_hours=True)
         raise RuleFailure(f"{rule_type} is not a row-level rule")
+
+    def check(self, rule: Rule) -> str:
+        """The rule's type, once its shape is valid for it.
+
+        Raises:
+            RuleFailure: For an unsupported type, a misplaced threshold, where or condition, or the
+                wrong number of arguments.
+        """
+        rule_type = ALIASES.get(rule.rule_type, rule.rule_type)
+        if rule_type not in SUPPORTED_TYPES:
+            raise RuleFailure(
+                f"Rule type {rule.rule_type} is not supported by lakeline's DQDL evaluator "
+                f"(supported: {', '.join(sorted(SUPPORTED_TYPES))})"
+            )
+        if rule.threshold is not None and rule_type not in THRESHOLD_TYPES:
+            raise RuleFailure(f"`with threshold` applies only to {', '.join(sorted(THRESHOLD_TYPES))}")
+        if rule.where is not None and rule_type in NO_WHERE_TYPES:
+            raise RuleFailure(f"Where clause is not supported for rule type: {rule_type}")
+        if rule_type in _BOOLEAN_TYPES and rule.constraint is not None:
+            raise RuleFailure(f"{rule_type} takes no condition")
+        if rule_type not in _BOOLEAN_TYPES | {"CustomSql"} and rule.constraint is None:
+            raise RuleFailure(f"No condition provided for rule with non-boolean rule type: {rule_type}")
+        expected = {"RowCount": 0, "ColumnCount": 0, "ColumnCorrelation": 2}.get(rule_type, 1)
+        multi = rule_type in ("IsUnique", "Uniqueness", "IsPrimaryKey")
+        if len(rule.args) != expected and not (multi and rule.args):
+            what = "no quoted argument" if expected == 0 else f"{expected} quoted argument(s)"
+            raise RuleFailure(f"{rule_type} takes {what}; got {len(rule.args)}")
+        return rule_type
 
     def _check_columns(self, rule: Rule) -> None:
         for column in rule.args:
@@ -194,36 +226,18 @@ class DuckDbQuality(RowPredicates):
             return self._simple(node)
         except (RuleFailure, ConstraintTypeError) as failure:
             return RuleResult(node.text, "Failed", str(failure))
+        except Exception as error:
+            return RuleResult(
+                node.text, "Failed", f"the rule could not be evaluated: {str(error).splitlines()[0]}"
+            )
 
     # -- dispatch ------------------------------------------------------------------------------
     def _simple(self, rule: Rule) -> RuleResult:
-        rule_type = ALIASES.get(rule.rule_type, rule.rule_type)
-        if rule_type not in SUPPORTED_TYPES:
-            raise RuleFailure(
-                f"Rule type {rule.rule_type} is not supported by lakeline's DQDL evaluator "
-                f"(supported: {', '.join(sorted(SUPPORTED_TYPES))})"
-            )
-        if rule.threshold is not None and rule_type not in THRESHOLD_TYPES:
-            raise RuleFailure(f"`with threshold` applies only to {', '.join(sorted(THRESHOLD_TYPES))}")
-        if rule.where is not None and rule_type in NO_WHERE_TYPES:
-            raise RuleFailure(f"Where clause is not supported for rule type: {rule_type}")
-        if rule_type in _BOOLEAN_TYPES and rule.constraint is not None:
-            raise RuleFailure(f"{rule_type} takes no condition")
-        if rule_type not in _BOOLEAN_TYPES | {"CustomSql"} and rule.constraint is None:
-            raise RuleFailure(f"No condition provided for rule with non-boolean rule type: {rule_type}")
-        self._check_arguments(rule_type, rule)
+        rule_type = self.check(rule)
         if rule_type != "CustomSql":
             self._check_columns(rule)
         handler: Callable[[Rule, str], RuleResult] = getattr(self, f"_rule_{rule_type}")
         return handler(rule, self._source(rule))
-
-    def _check_arguments(self, rule_type: str, rule: Rule) -> None:
-        expected = {"RowCount": 0, "ColumnCount": 0, "ColumnCorrelation": 2}.get(rule_type, 1)
-        multi = rule_type in ("IsUnique", "Uniqueness", "IsPrimaryKey")
-        count = len(rule.args)
-        if count != expected and not (multi and count >= 1):
-            what = "no quoted argument" if expected == 0 else f"{expected} quoted argument(s)"
-            raise RuleFailure(f"{rule_type} takes {what}; got {count}")
 
     def _source(self, rule: Rule) -> str:
         if rule.where is None:
@@ -366,7 +380,13 @@ class DuckDbQuality(RowPredicates):
         return _Rows(int(row[0]), int(row[1])), row[2:]  # type: ignore[call-overload]
 
     def _row_level(self, rule: Rule, rows: _Rows, metrics: dict[str, float], reason: str) -> RuleResult:
-        """Outcome of a row-level rule: every row must pass, or the threshold decides."""
+        """Outcome of a row-level rule: every row must pass, or the threshold decides.
+
+        With no rows to judge (empty data, or a where clause that matches none) it fails and says so,
+        as the other rule types do: a check that saw nothing has not passed.
+        """
+        if rows.total == 0:
+            return RuleResult(rule.text, "Failed", NO_ROWS, metrics)
         if rule.threshold is not None:
             passed = rows.total > 0 and satisfies(rule.threshold, rows.compliance)
             reason = rows_passed(rows.compliance)
@@ -378,10 +398,8 @@ class DuckDbQuality(RowPredicates):
         column, constraint = rule.args[0], rule.constraint
         assert constraint is not None
         typed = ident(column)
-        rows, (low, high, nulls) = self._rows(
-            self._values(column, constraint),
-            source,
-            f", min({typed}), max({typed}), count(*) - count({typed})",
+        rows, (low, high) = self._rows(
+            self._values(column, constraint), source, f", min({typed}), max({typed})"
         )
         bound = next(iter(constraint.values))
         comparison = constraint.op in ("=", ">", ">=", "<", "<=") and isinstance(bound, Decimal)
@@ -392,8 +410,8 @@ class DuckDbQuality(RowPredicates):
                 extremes = {"Minimum": low, "Maximum": high}
             metrics = {metric_key(k, (column,)): float(v) for k, v in extremes.items() if v is not None}  # type: ignore[arg-type]
             failing = [v for v in metrics.values() if not satisfies(constraint, v)]
-            reason = not_met(failing[0] if failing else None) if failing or nulls else not_met(None)
-            return self._row_level(rule, rows, metrics, reason)
+            # When the extremes pass, the failing rows are NULLs.
+            return self._row_level(rule, rows, metrics, not_met(failing[0] if failing else None))
         key = metric_key("ColumnValues.Compliance", (column,))
         return self._row_level(rule, rows, {key: rows.compliance}, not_met(rows.compliance))
 
@@ -408,10 +426,12 @@ class DuckDbQuality(RowPredicates):
             for name, value in (("MaximumLength", longest), ("MinimumLength", shortest))
             if value is not None
         }
+        failing = [v for v in metrics.values() if not satisfies(rule.constraint, v)]
         if rule.threshold is not None:
             metrics[metric_key("LengthCompliance", rule.args)] = rows.compliance
-        failing = [v for k, v in metrics.items() if "Length" in k and not satisfies(rule.constraint, v)]
-        return self._row_level(rule, rows, metrics, not_met(failing[0] if failing else None))
+        # Operators such as != or in are not decided by the extremes: then say how many rows passed.
+        reason = not_met(failing[0]) if failing else rows_passed(rows.compliance)
+        return self._row_level(rule, rows, metrics, reason)
 
     def _rule_DataFreshness(self, rule: Rule, source: str) -> RuleResult:
         assert rule.constraint is not None
@@ -420,25 +440,38 @@ class DuckDbQuality(RowPredicates):
         key = metric_key("DataFreshness.Compliance", rule.args)
         return self._row_level(rule, rows, {key: rows.compliance}, rows_passed(rows.compliance))
 
+    def _all(self, sql: str) -> list[tuple[object, ...]]:
+        import duckdb
+
+        try:
+            return [tuple(row) for row in self._con.sql(sql).fetchall()]
+        except duckdb.Error as error:
+            raise RuleFailure(f"the rule's SQL failed: {str(error).splitlines()[0]}") from error
+
     def _rule_CustomSql(self, rule: Rule, source: str) -> RuleResult:
+        if not rule.args[0].strip():
+            raise RuleFailure("CustomSql needs a query")
         query = spark_to_duckdb(rule.args[0], "query")
         if rule.constraint is not None:
-            row = self._one(f"SELECT * FROM ({query}) LIMIT 2")
-            if len(row) != 1 or not isinstance(row[0], int | float | Decimal):
-                raise RuleFailure("CustomSql with a condition must return one numeric value")
-            return self._metric(rule, metric_key("CustomSQL"), row[0])
+            found = self._all(f"SELECT * FROM ({query}) LIMIT 2")
+            if len(found) > 1 or (found and len(found[0]) != 1):
+                raise RuleFailure(
+                    "CustomSql with a condition must return exactly one value (one row, one column)"
+                )
+            value = found[0][0] if found else None
+            if isinstance(value, bool) or not isinstance(value, int | float | Decimal | None):
+                raise RuleFailure(f"CustomSql with a condition must return a number; it returned {value!r}")
+            return self._metric(rule, metric_key("CustomSQL"), value)
         # Row-level form: rows of primary that the query returns pass; the rest fail.
-        returned = [str(c[0]) for c in self._con.sql(f"DESCRIBE ({query})").fetchall()]
+        returned = [str(c[0]) for c in self._all(f"DESCRIBE ({query})")]
         shared = [c for c in returned if c in self._types]
         if not shared:
             raise RuleFailure(
                 "The output from CustomSQL must contain at least one column that matches the input dataset"
             )
-        keys = ", ".join(ident(c) for c in shared)
-        matched = f"({keys}) IN (SELECT ({keys}) FROM ({query}))" if len(shared) > 1 else (
-            f"{ident(shared[0])} IN (SELECT {ident(shared[0])} FROM ({query}))"
-        )  # fmt: skip
-        rows, _ = self._rows(f"coalesce({matched}, FALSE)", source)
+        same = " AND ".join(f"q.{ident(c)} IS NOT DISTINCT FROM p.{ident(c)}" for c in shared)
+        matched = f"EXISTS (SELECT 1 FROM ({query}) AS q WHERE {same})"
+        rows, _ = self._rows(matched, f"{source} AS p")
         metrics = {metric_key("CustomSQL.Compliance"): rows.compliance}
         return self._row_level(rule, rows, metrics, rows_passed(rows.compliance))
 

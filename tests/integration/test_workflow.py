@@ -167,7 +167,7 @@ def test_rulesets_are_checked_when_contracts_and_models_load(project: Path) -> N
     ("rules", "message"),
     [
         ('Rules = [ IsComplete "dt" ]', r"names unknown column\(s\) \['dt'\]"),
-        ('Rules = [ IsComplete "fare_amount" where "no_such_column > 1" ]', "does not apply to the typed row"),
+        ('Rules = [ IsComplete "fare_amount" where "no_such_col > 1" ]', "does not apply to the typed row"),
         ('Rules = [ IsComplete "fare_amount" where "dt = = 1" ]', "cannot quarantine rows"),
         ('Rules = [ IsComplete "fare_amount" > 0.5 ]', "takes no condition"),
     ],

@@ -73,6 +73,34 @@ class Etl(Construct):
                            *tables],
             )
         )  # fmt: skip
+        # Continuous logging (KMS-encrypted by the security configuration) and job metrics.
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[
+                    f"logs:{action}"
+                    for action in ("CreateLogGroup", "CreateLogStream", "PutLogEvents", "AssociateKmsKey")
+                ],
+                resources=[
+                    stack.format_arn(
+                        service="logs", resource="log-group", resource_name="/aws-glue/jobs/*",
+                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )  # fmt: skip
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["cloudwatch:PutMetricData"],
+                resources=[
+                    "*"
+                ],  # PutMetricData takes no resource; the condition limits it to Glue's namespace
+                conditions={"StringEquals": {"cloudwatch:namespace": "Glue"}},
+            )
+        )
+        self.acknowledgments: list[tuple[str, str]] = [
+            ("arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws-glue/jobs/*",
+             "the log groups Glue jobs write to; their names include the run"),
+        ]  # fmt: skip
         self.job = glue.CfnJob(
             self,
             "Job",

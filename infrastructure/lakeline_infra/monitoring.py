@@ -89,6 +89,7 @@ class Monitoring(Construct):
         threshold: float = 1,
         above: bool = False,
         periods: int = 1,
+        missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
     ) -> cloudwatch.Alarm:
         """An alarm (``metric >= threshold``, or ``>`` with ``above``) that alerts in the alert format."""
         comparison = (
@@ -105,7 +106,7 @@ class Monitoring(Construct):
             evaluation_periods=periods,
             comparison_operator=comparison,
             alarm_description=f"{description}. Investigate: {investigate}",
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            treat_missing_data=missing,
         )
         self._route(
             alarm, full_name, Alert(kind, self.config.name, dataset, self._what_failed(), investigate)
@@ -155,6 +156,8 @@ class Monitoring(Construct):
                     f"{contract.name}'s newest object is older than its {contract.freshness_hours:g} h SLA",
                     "lakeline status; is its source still sending?",
                     threshold=contract.freshness_hours,
+                    # The metric comes with each workflow run: between runs keep the state, alert once.
+                    missing=cloudwatch.TreatMissingData.IGNORE,
                     above=True,
                 )
 

@@ -16,7 +16,10 @@ ACKNOWLEDGED: dict[str, str] = {
     "AwsSolutions-IAM5[Action::s3:List*]": "CDK's grant_read: listing exactly one bucket",
     "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]": "KMS data keys for the lake's own key only",
     "AwsSolutions-IAM5[Action::kms:ReEncrypt*]": "KMS re-encryption with the lake's own key only",
-    "AwsSolutions-IAM5[Resource::*]": "X-Ray PutTraceSegments/PutTelemetryRecords accept no resource scoping",
+    "AwsSolutions-IAM5[Resource::*]": (
+        "X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch PutMetricData (limited to the Glue "
+        "namespace by a condition) accept no resource scoping"
+    ),
     "AwsSolutions-S1": "the access-log bucket itself cannot log to itself",
     "AwsSolutions-SQS3": "this queue is the dead-letter queue",
     "AwsSolutions-L1": "Python 3.12 is pinned on purpose: the Lambda artifact is built for it (make package)",

@@ -39,11 +39,12 @@ HANDLER = "lakeline.entrypoints.aws_lambda.workflow.handler"
 DEBOUNCE_GROUP = "workflow"
 # Errors worth another try: the service was busy or briefly failing, never our input.
 GLUE_TRANSIENT = [
-    "Glue.ConcurrentRunsExceededException",
     "Glue.InternalServiceException",
     "Glue.ThrottlingException",
     "Glue.OperationTimeoutException",
 ]
+# lakeline's own transient errors (lakeline.errors.TransientError's kinds) that the steps can raise.
+APP_TRANSIENT = ["LedgerUnavailableError", "S3TransientError", "LeaseHeldError"]
 LAMBDA_TRANSIENT = [
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",
@@ -89,6 +90,7 @@ class Orchestration(Construct):
                 "LAKELINE_LEDGER_TABLE": ledger.table_name,
                 "LAKELINE_ALERTS_TOPIC": topic.topic_arn,
                 "LAKELINE_ENVIRONMENT": config.name,
+                "LAKELINE_DATABASE": database,
                 "POWERTOOLS_METRICS_NAMESPACE": "lakeline",
             },
         )
@@ -103,21 +105,43 @@ class Orchestration(Construct):
         ledger.grant_read_write_data(step.role)
         topic.grant_publish(step.role)
         stack = cdk.Stack.of(self)
+        # Plan registers the curated partitions that Glue Data Quality will read (projection is Athena's).
         step.role.add_to_policy(
             iam.PolicyStatement(
-                actions=["glue:BatchGetDataQualityResult"],
-                resources=[stack.format_arn(service="glue", resource="dataQualityResult", resource_name="*")],
+                actions=[
+                    "glue:GetTable",
+                    "glue:GetPartitions",
+                    "glue:CreatePartition",
+                    "glue:UpdatePartition",
+                ],
+                resources=[
+                    stack.format_arn(service="glue", resource="catalog"),
+                    stack.format_arn(service="glue", resource="database", resource_name=database),
+                    stack.format_arn(service="glue", resource="table", resource_name=f"{database}/*"),
+                ],
+            )
+        )
+        # Glue authorizes BatchGetDataQualityResult as glue:GetDataQualityResult on the ruleset.
+        step.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["glue:GetDataQualityResult"],
+                resources=[
+                    stack.format_arn(
+                        service="glue", resource="dataQualityRuleset", resource_name=f"{config.project}-*"
+                    )
+                ],
             )
         )
         self.quality_role = self._quality_role(storage, database)
         self.state_machine = self._state_machine(job, database, topic, storage)
+        # NotifyFailure publishes to the KMS-encrypted topic: Publish and the key's data keys.
+        topic.grant_publish(self.state_machine)
         self._triggers(storage)
         glue_arn = "arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>"
         function = stack.get_logical_id(self.function.node.default_child)  # type: ignore[arg-type]
         # cdk-nag findings this construct accepts (resource patterns as cdk-nag prints them), and why.
         self.acknowledgments: list[tuple[str, str]] = [
             (f"<{function}.Arn>:*", "the state machine invokes this one function (any version)"),
-            (f"{glue_arn}:dataQualityResult/*", "result ids are only known at run time; read-only batch get"),
             (f"{glue_arn}:dataQualityRuleset/{self.config.project}-*", "this environment's rulesets only"),
             (f"{glue_arn}:table/{database}/*", "the tables of this environment's database only"),
             (
@@ -185,7 +209,7 @@ class Orchestration(Construct):
             result_path=result,
         )
         task.add_retry(
-            errors=LAMBDA_TRANSIENT,
+            errors=LAMBDA_TRANSIENT + APP_TRANSIENT,
             interval=cdk.Duration.seconds(2),
             backoff_rate=2,
             max_attempts=4,
@@ -233,6 +257,15 @@ class Orchestration(Construct):
             ),
             result_path=sfn.JsonPath.DISCARD,
         )
+        # Another execution's job run is still going (one run at a time): wait it out, up to ~2 hours.
+        transform.add_retry(
+            errors=["Glue.ConcurrentRunsExceededException"],
+            interval=cdk.Duration.minutes(2),
+            backoff_rate=1.5,
+            max_attempts=12,
+            max_delay=cdk.Duration.minutes(15),
+            jitter_strategy=sfn.JitterType.FULL,
+        )
         transform.add_retry(
             errors=GLUE_TRANSIENT,
             interval=cdk.Duration.seconds(60),
@@ -275,7 +308,10 @@ class Orchestration(Construct):
         )
         quality.next(record).next(notify).next(halted)
         transform.next(quality)
-        definition = plan.next(
+        # Pipes start executions with an array of messages and the schedule with its event: start
+        # every run from an empty object, so that the steps' result paths always exist.
+        start = sfn.Pass(self, "Start", parameters={})
+        definition = start.next(plan).next(
             sfn.Choice(self, "Changed?")
             .when(
                 sfn.Condition.boolean_equals("$.plan.nothing_to_do", True), sfn.Succeed(self, "NothingToDo")
@@ -406,13 +442,16 @@ class Orchestration(Construct):
             targets=[rule_target],
         )
         # EventBridge cannot debounce; a FIFO queue's content-based de-duplication drops identical
-        # messages for five minutes, so a burst of Partition Updated events starts one execution.
+        # messages for five minutes, so a burst of Partition Updated events starts one execution,
+        # delivered five minutes after the burst began.
         self.triggers = sqs.Queue(
             self,
             "Triggers",
             queue_name=f"{self.config.project}-workflow-triggers.fifo",
             fifo=True,
             content_based_deduplication=True,
+            # Deliver after the de-duplication window: the run starts after the burst, not at its start.
+            delivery_delay=cdk.Duration.minutes(5),
             encryption=sqs.QueueEncryption.KMS,
             encryption_master_key=storage.key,
             enforce_ssl=True,

@@ -103,6 +103,6 @@ class LakelineStack(cdk.Stack):
                 *orchestration.prefix_grants,
             ],
             invoked=[api.function] if api.schedules else [],
-            scoped=orchestration.acknowledgments,
+            scoped=[*orchestration.acknowledgments, *etl.acknowledgments],
         )
         add_checkov_skips(self)

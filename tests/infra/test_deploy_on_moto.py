@@ -97,4 +97,4 @@ def test_the_template_deploys_and_creates_the_pipeline(moto_endpoint: str) -> No
     (machine_arn,) = by_type["AWS::StepFunctions::StateMachine"]
     machine = client("stepfunctions").describe_state_machine(stateMachineArn=machine_arn)
     assert machine["name"] == "lakeline-dev-workflow"
-    assert json.loads(machine["definition"])["StartAt"] == "Plan"
+    assert json.loads(machine["definition"])["StartAt"] == "Start"

@@ -141,13 +141,12 @@ def moto_workflow(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         }
 
 
-def run(env: dict[str, Any], name: str, *step_results: dict[str, Any]) -> dict[str, Any]:
-    """Start an execution whose Lambda steps return ``step_results`` in turn; wait for its end."""
+def run(env: dict[str, Any], name: str, *step_results: dict[str, Any], given: str = "{}") -> dict[str, Any]:
+    """Start an execution (input ``given``) whose Lambda steps return ``step_results`` in turn; wait."""
     for result in step_results:
         env["steps"].append(json.dumps(result))
-    arn = env["stepfunctions"].start_execution(stateMachineArn=env["arn"], name=name, input="{}")[
-        "executionArn"
-    ]
+    started = env["stepfunctions"].start_execution(stateMachineArn=env["arn"], name=name, input=given)
+    arn = started["executionArn"]
     deadline = time.monotonic() + 30
     while (described := env["stepfunctions"].describe_execution(executionArn=arn))["status"] == "RUNNING":
         assert time.monotonic() < deadline, "the execution did not end"
@@ -172,8 +171,18 @@ def test_nothing_changed_ends_successfully_before_any_glue_run(moto_workflow: di
     result = run(moto_workflow, "idle", {**PLAN, "nothing_to_do": True, "build": False})
 
     assert result["status"] == "SUCCEEDED"
-    assert result["entered"] == ["Plan", "Changed?", "NothingToDo"]
+    assert result["entered"] == ["Start", "Plan", "Changed?", "NothingToDo"]
     assert moto_workflow["glue"].get_job_runs(JobName=JOB)["JobRuns"] == []
+
+
+def test_a_run_started_by_the_debounce_pipe_with_an_array_of_messages_plans(
+    moto_workflow: dict[str, Any],
+) -> None:
+    pipe_input = json.dumps([{"messageId": "1", "body": '{"trigger": "partition-updated"}'}])
+
+    result = run(moto_workflow, "piped", {**PLAN, "nothing_to_do": True, "build": False}, given=pipe_input)
+
+    assert result["status"] == "SUCCEEDED" and result["entered"][-1] == "NothingToDo"
 
 
 def test_a_run_with_changes_builds_the_planned_partitions_then_records_and_notifies(

@@ -181,3 +181,23 @@ def test_a_quarantine_ruleset_that_cannot_judge_rows_fails_validation_not_proces
 
     assert result.exit_code != 0
     assert re.search(message, result.output), result.output
+
+
+def test_the_plan_hands_removed_partitions_to_the_job_which_drops_them(
+    runtime: LocalRuntime, tmp_path: Path
+) -> None:
+    from lakeline.usecases.build import build_models
+    from lakeline.usecases.workflow_steps import plan_step
+
+    ingest(runtime, sample(tmp_path, "d1.csv", 1), "taxi_trips")
+    ingest(runtime, sample(tmp_path, "d2.csv", 2, seed=2), "taxi_trips")
+    build_models(runtime.models, runtime.build_deps)
+    for path in (runtime.settings.lake_root / "curated" / "taxi_trips" / "dt=2024-01-02").glob("*.parquet"):
+        path.unlink()  # the day lost all its rows
+
+    plan = plan_step(runtime.models, runtime.build_deps)
+    build_models(runtime.models, runtime.build_deps, planned=json.loads(plan["partitions"]))
+
+    assert json.loads(plan["partitions"])["taxi_daily_zone_stats"] == ["2024-01-02"]
+    assert list(runtime.catalog.locations("taxi_daily_zone_stats")) == ["2024-01-01"]
+    assert rows(runtime, "SELECT DISTINCT dt FROM taxi_daily_zone_stats") == [("2024-01-01",)]

@@ -67,6 +67,15 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         for bucket in ("raw", "curated", "analytics"):
             s3.create_bucket(Bucket=bucket)
         create_ledger_table(boto3.client("dynamodb", region_name=REGION))
+        glue = boto3.client("glue", region_name=REGION)
+        glue.create_database(DatabaseInput={"Name": "lakeline"})
+        for table, bucket, zone in (("taxi_trips", "curated", "curated"),
+                                    ("taxi_daily_zone_stats", "analytics", "analytics"),
+                                    ("taxi_hourly_demand", "analytics", "analytics")):  # fmt: skip
+            glue.create_table(DatabaseName="lakeline", TableInput={
+                "Name": table, "PartitionKeys": [{"Name": "dt", "Type": "string"}],
+                "StorageDescriptor": {"Location": f"s3://{bucket}/{zone}/{table}/", "Columns": []},
+            })  # fmt: skip
         sns, sqs = boto3.client("sns", region_name=REGION), boto3.client("sqs", region_name=REGION)
         topic = sns.create_topic(Name="alerts")["TopicArn"]
         queue = sqs.create_queue(QueueName="alerts")["QueueUrl"]
@@ -84,7 +93,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         aws_lambda.runtime.cache_clear()
         # Plan only lists curated files: their content is not read.
         s3.put_object(Bucket="curated", Key="curated/taxi_trips/dt=2024-01-01/day1.parquet", Body=b"PAR1")
-        yield {"s3": s3, "sqs": sqs, "queue": queue}
+        yield {"s3": s3, "sqs": sqs, "queue": queue, "glue": glue}
         aws_lambda.runtime.cache_clear()
 
 
@@ -106,6 +115,9 @@ def test_plan_record_and_notify_as_the_state_machine_calls_them(aws: dict[str, A
     targets = {t["table"]: t for t in plan["quality"]}
     assert set(targets) == {"taxi_trips", "taxi_daily_zone_stats"}
     assert targets["taxi_trips"]["predicate"] == "dt IN ('2024-01-01')"
+    # Glue Data Quality reads catalog partitions (projection is Athena's): Plan registered the one to check.
+    (partition,) = aws["glue"].get_partitions(DatabaseName="lakeline", TableName="taxi_trips")["Partitions"]
+    assert partition["StorageDescriptor"]["Location"] == "s3://curated/curated/taxi_trips/dt=2024-01-01/"
 
     # Glue Data Quality ran each target; the Map hands each item back with its result ids.
     ids = {"taxi_trips": "taxi-trips-result", "taxi_daily_zone_stats": "zone-stats-result"}

@@ -104,8 +104,13 @@ def sweep_retired(model: str, deps: BuildDeps) -> int:
     """Delete the files of locations retired longer than ``retire_after`` ago; how many locations."""
     now = deps.clock()
     swept = 0
+    current = list(deps.catalog.locations(model).values())
     for location, retired_at in deps.state.fingerprints(RETIRED + model).items():
         if now - datetime.fromisoformat(retired_at) < deps.retire_after:
+            continue
+        # Only a build's own location, and never one that holds (or is) a current location.
+        if "/build=" not in location or any(c.startswith(location) for c in current):
+            deps.state.forget(RETIRED + model, location)
             continue
         for obj in list(deps.store.list(location)):
             deps.store.delete(obj.key)
@@ -178,7 +183,10 @@ def plan_model(
         for p in partitions
     }
     previous = deps.state.fingerprints(model.name)
-    changed = [p for p in partitions if full or previous.get(p) != current[p]]
+    # A partition the catalog does not point at is rebuilt even if its inputs are unchanged
+    # (a catalog created after the build state, e.g. the first build with catalogued partitions).
+    catalogued = deps.catalog.locations(model.name)
+    changed = [p for p in partitions if full or previous.get(p) != current[p] or p not in catalogued]
     removed = sorted(set(previous) - set(current))
     return ModelPlan(
         model, changed, removed, len(partitions) - len(changed), {p: current[p] for p in changed}

@@ -16,9 +16,10 @@ from typing import Any
 
 from lakeline.analytics.models import Model
 from lakeline.core.ledger import RunRecord
-from lakeline.core.partitioning import PARTITION_COLUMN
+from lakeline.core.objects import Zone, zone_prefix
+from lakeline.core.partitioning import PARTITION_COLUMN, partition_path
 from lakeline.errors import EventError
-from lakeline.ports import Notifier
+from lakeline.ports import Notifier, PartitionCatalog
 from lakeline.quality.rules import RuleResult
 from lakeline.quality.ruleset import Ruleset
 from lakeline.usecases.build import BuildDeps, Sources
@@ -53,10 +54,13 @@ def plan_step(
     run_id: str | None = None,
     notifier: Notifier | None = None,
     environment: str = "aws",
+    curated_catalog: PartitionCatalog | None = None,
 ) -> dict[str, Any]:
     """Plan: what to build (for the Glue job's arguments) and what to check (for Glue Data Quality).
 
-    It also checks each dataset's freshness SLA, alerting once per stale episode.
+    It also checks each dataset's freshness SLA, alerting once per stale episode. Curated tables
+    use partition projection, which only Athena reads; Glue Data Quality reads the catalog's
+    partitions, so the partitions to check are registered in ``curated_catalog`` first.
     """
     stale = check_freshness(deps.contracts, deps.ledger, deps.state, deps.metrics, notifier, environment,
                             deps.clock())  # fmt: skip
@@ -67,7 +71,15 @@ def plan_step(
         for m in working
         if m.model.quality is not None and m.changed
     ]
-    partitions = {m.model.name: m.changed for m in working}
+    # Removed partitions too: the job drops them from the catalog.
+    partitions = {m.model.name: sorted(m.changed + m.removed) for m in working}
+    if curated_catalog is not None:
+        for target in built.datasets:
+            known = curated_catalog.locations(target.table)
+            for partition in target.partitions:
+                location = f"{zone_prefix(Zone.CURATED, target.table)}{partition_path(partition)}/"
+                if known.get(partition) != location:
+                    curated_catalog.point(target.table, partition, location)
     return {
         "run_id": run_id or uuid.uuid4().hex[:12],
         "nothing_to_do": built.empty,

@@ -14,6 +14,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from lakeline.adapters.aws.glue_partitions import GluePartitionCatalog
 from lakeline.adapters.aws.glue_quality import GlueQualityResults
 from lakeline.analytics.models import Model
 from lakeline.core.registry import ContractRegistry
@@ -47,8 +48,14 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     built = runtime()
     deps = built.build_deps(_NoEngine())
     if step == "plan":
+        settings = built.settings
+        curated = GluePartitionCatalog(
+            settings.database,
+            dict(settings.zone_buckets).get("curated", settings.lake_bucket),
+            built.clients.client("glue"),
+        )
         result = plan_step(
-            built.models, deps, state.get("run_id"), built.notifier, built.settings.environment
+            built.models, deps, state.get("run_id"), built.notifier, settings.environment, curated
         )
     elif step == "record":
         fetch = GlueQualityResults(built.clients.client("glue"))

@@ -173,6 +173,18 @@ class QualityChecker(Protocol):
         ...
 
 
+class WorkflowTriggers(Protocol):
+    """Events that ask for a workflow run (a debounced queue on AWS)."""
+
+    def pending(self) -> int:
+        """How many wait for a run."""
+        ...
+
+    def clear(self, upto: datetime) -> None:
+        """Forget those a run that started at ``upto`` covers."""
+        ...
+
+
 class BuildState(Protocol):
     """What the last successful build of each model partition was built from."""
 

@@ -201,3 +201,20 @@ def test_the_plan_hands_removed_partitions_to_the_job_which_drops_them(
     assert json.loads(plan["partitions"])["taxi_daily_zone_stats"] == ["2024-01-02"]
     assert list(runtime.catalog.locations("taxi_daily_zone_stats")) == ["2024-01-01"]
     assert rows(runtime, "SELECT DISTINCT dt FROM taxi_daily_zone_stats") == [("2024-01-01",)]
+
+
+def test_the_partition_updated_rule_queues_one_local_run_for_a_burst(
+    runtime: LocalRuntime, tmp_path: Path
+) -> None:
+    for day in (1, 2, 3):
+        ingest(runtime, sample(tmp_path, f"d{day}.csv", day, seed=day), "taxi_trips")
+    assert [r.name for r, _ in [(r, 0) for r in runtime.bus.rules]] == [
+        "raw-object-created",
+        "partition-updated",
+    ]
+    assert runtime.triggers.pending() == 3  # one Partition Updated event per processed object
+
+    run = run_workflow(runtime.models, runtime.workflow_deps)
+
+    assert run.builds[0].rebuilt == ["2024-01-01", "2024-01-02", "2024-01-03"]  # one run covers the burst
+    assert runtime.triggers.pending() == 0

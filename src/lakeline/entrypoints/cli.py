@@ -329,7 +329,11 @@ def redrive(ctx: click.Context, target: str) -> None:
 @click.pass_context
 @_fail_cleanly
 def run(ctx: click.Context, watch: bool, interval: float) -> None:
-    """Process whatever landed in raw/ and has not been processed yet."""
+    """Process whatever landed in raw/ and has not been processed yet.
+
+    With --watch, each poll that processed new data also runs the analytics workflow once, as the
+    debounced Partition Updated trigger does on AWS.
+    """
     from lakeline.usecases.landing import pending
 
     runtime = _runtime(ctx)
@@ -341,7 +345,23 @@ def run(ctx: click.Context, watch: bool, interval: float) -> None:
             console.print("nothing to process")
         if not watch:
             return
+        if runtime.triggers.pending():
+            # The Partition Updated rule's target, debounced by the poll: one run for the whole batch.
+            _workflow(runtime)
         time.sleep(interval)
+
+
+def _workflow(runtime: Any, deps: Any = None, full: bool = False) -> Any:
+    """Run the analytics workflow locally (with ``deps``, default the runtime's) and print what it did."""
+    from lakeline.entrypoints.render import build_table, quality_table
+    from lakeline.usecases.workflow import run_workflow
+
+    run = run_workflow(runtime.models, deps or runtime.workflow_deps, full=full)
+    if run.builds and any(b.did_work for b in run.builds):
+        console.print(build_table(run.builds))
+    if run.quality:
+        console.print(quality_table(run.quality))
+    return run
 
 
 @main.command()
@@ -427,23 +447,17 @@ def build(ctx: click.Context, full: bool, engine: str) -> None:
     """
     from dataclasses import replace
 
-    from lakeline.entrypoints.render import build_table, quality_table
-    from lakeline.usecases.workflow import run_workflow
-
     runtime = _runtime(ctx)
     deps = runtime.workflow_deps
     if engine == "spark":
         from lakeline.engines.spark.models import SparkModelRunner
 
         deps = replace(deps, build=replace(deps.build, runner=SparkModelRunner()))
-    run = run_workflow(runtime.models, deps, full=full)
+    run = _workflow(runtime, deps, full)
     if run.nothing_to_do:
         console.print("nothing to build: no input changed since the last build")
         return
-    if runtime.models:
-        console.print(build_table(run.builds))
     if run.quality:
-        console.print(quality_table(run.quality))
         console.print(f"results: {run.results_key} (table dq_results, run_id {run.run_id})")
     if run.halted:
         errors.print(

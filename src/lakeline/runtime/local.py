@@ -18,6 +18,7 @@ from lakeline.adapters.local.ledger import SqliteLedger
 from lakeline.adapters.local.metrics import SqliteMetrics, SqliteNotifier
 from lakeline.adapters.local.object_store import LocalObjectStore
 from lakeline.adapters.local.partition_catalog import SqlitePartitionCatalog
+from lakeline.adapters.local.workflow_triggers import SqliteWorkflowTriggers
 from lakeline.analytics.models import Model, load_models
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.models import DuckDBModelRunner, model_table
@@ -25,7 +26,7 @@ from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
 from lakeline.engines.duckdb.quality import DuckDBQualityChecker
 from lakeline.engines.duckdb.query import DuckDBQueryEngine
 from lakeline.entrypoints.object_events import handle_object_created
-from lakeline.events.rules import PROCESS_OBJECT, pipeline_rules
+from lakeline.events.rules import PROCESS_OBJECT, RUN_WORKFLOW, partition_updated_rule, pipeline_rules
 from lakeline.ports import ObjectStore
 from lakeline.runtime.settings import LocalSettings
 from lakeline.usecases.build import BuildDeps
@@ -104,7 +105,13 @@ class LocalRuntime:
     @cached_property
     def bus(self) -> LocalEventBus:
         """The event bus, routing by the pipeline's EventBridge rules."""
-        return LocalEventBus(pipeline_rules(self.settings.bucket), {PROCESS_OBJECT: self.on_object_created})
+        rules = [*pipeline_rules(self.settings.bucket), partition_updated_rule()]  # the rules we deploy
+        return LocalEventBus(rules, {PROCESS_OBJECT: self.on_object_created, RUN_WORKFLOW: self.triggers})
+
+    @cached_property
+    def triggers(self) -> SqliteWorkflowTriggers:
+        """Partition Updated events waiting for a workflow run (the debounce queue's twin)."""
+        return SqliteWorkflowTriggers(self.settings.state_db)
 
     def on_object_created(self, event: Mapping[str, Any]) -> ProcessResult:
         """The local twin of the process_object Lambda function."""
@@ -150,7 +157,7 @@ class LocalRuntime:
     @cached_property
     def workflow_deps(self) -> WorkflowDeps:
         """What the local run of the analytics workflow needs."""
-        return WorkflowDeps(self.build_deps, DuckDBQualityChecker(), self.notifier)
+        return WorkflowDeps(self.build_deps, DuckDBQualityChecker(), self.notifier, triggers=self.triggers)
 
     def query_engine(self) -> DuckDBQueryEngine:
         """A query engine over the lake as it is now, analytics tables included."""

@@ -34,7 +34,7 @@ from lakeline.core.workflow import (
     RECORD_RESULTS,
     TRANSFORM,
 )
-from lakeline.ports import Notifier, QualityChecker
+from lakeline.ports import Notifier, QualityChecker, WorkflowTriggers
 from lakeline.quality.rules import RuleResult
 from lakeline.quality.ruleset import QualityAction, Ruleset
 from lakeline.usecases.build import (
@@ -96,6 +96,7 @@ class WorkflowDeps:
     checker: QualityChecker
     notifier: Notifier | None = None
     environment: str = "local"
+    triggers: WorkflowTriggers | None = None  # the events a run covers, cleared when it starts
 
 
 @dataclass
@@ -254,6 +255,8 @@ def run_workflow(models: list[Model], deps: WorkflowDeps, full: bool = False) ->
     run = WorkflowRun(uuid.uuid4().hex[:12], build.clock())
     sources = Sources(build.store, build.ledger)
     run.steps.append(PLAN)
+    if deps.triggers is not None:
+        deps.triggers.clear(run.started_at)
     run.stale = check_freshness(build.contracts, build.ledger, build.state, build.metrics, deps.notifier,
                                 deps.environment, run.started_at)  # fmt: skip
     run.plan = plan(models, build, sources, full)

@@ -22,6 +22,7 @@ from lakeline.runtime.local import LocalRuntime
 from lakeline.runtime.settings import LocalSettings
 
 PAGE = resource.getpagesize()
+GROWTH_LIMIT_MB = 50  # "flat": RSS may move with DuckDB's caches, not grow with the objects processed
 
 
 def rss_mb() -> float:
@@ -63,10 +64,15 @@ def main() -> None:
             f"{args.files / seconds:.1f} files/s"
         )
         print("RSS (MB) after every 100 objects: " + ", ".join(f"{n}:{mb:.0f}" for n, mb in samples))
-        print(
-            f"peak RSS {peak:.0f} MB; RSS growth from object 200 to the end: "
-            f"{samples[-1][1] - samples[min(1, len(samples) - 1)][1]:+.0f} MB"
-        )
+        if len(samples) < 2:
+            print("too few objects to judge memory growth (sampled every 100)")
+            return
+        growth = samples[-1][1] - samples[1][1]
+        print(f"peak RSS {peak:.0f} MB; RSS growth from object 200 to the end: {growth:+.0f} MB")
+        if growth > GROWTH_LIMIT_MB:
+            raise SystemExit(
+                f"memory grew {growth:.0f} MB over the run (limit {GROWTH_LIMIT_MB} MB): not flat"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

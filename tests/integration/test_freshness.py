@@ -53,3 +53,17 @@ def test_a_dataset_that_never_received_data_is_stale(runtime: LocalRuntime) -> N
     (_, subject, message) = runtime.notifier.recent()[0]
     assert subject == "[lakeline local] freshness breach: taxi_trips"
     assert "no object processed yet" in message
+
+
+def test_an_object_whose_rows_were_all_quarantined_is_not_fresh_data(
+    runtime: LocalRuntime, tmp_path: Path
+) -> None:
+    ingest(runtime, sample(tmp_path, "d1.csv", 1), "taxi_trips")
+    landed = datetime.now(UTC)
+    bad = tmp_path / "all-bad.csv"
+    bad.write_text(sample(tmp_path, "h.csv", 1).read_text().splitlines()[0] + "\nx,not-a-time\n")
+    ingest(runtime, bad, "taxi_trips")
+
+    late = run_workflow(runtime.models, at(runtime, landed + timedelta(hours=27)))
+
+    assert [s.dataset for s in late.stale] == ["taxi_trips"]

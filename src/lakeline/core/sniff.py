@@ -47,19 +47,24 @@ def _head(path: Path, compressed: bool) -> bytes:
         raise FileRejectedError(f"gzip stream is corrupt: {exc}") from None
 
 
-# A gzip object may expand to at most this many times its size (text compresses 5-20x), and
-# always at least to EXPANSION_FLOOR: beyond that it is treated as a decompression bomb.
-MAX_EXPANSION = 200
-EXPANSION_FLOOR = 256 * 1024**2
+# A gzip object may expand to at most this many times its size (CSV compresses 5-20x; very
+# repetitive exports a few hundred times), never past EXPANSION_CAP, and always at least to
+# EXPANSION_FLOOR: beyond that it is treated as a decompression bomb.
+MAX_EXPANSION = 1000
+EXPANSION_FLOOR = 1024**3
+EXPANSION_CAP = 100 * 1024**3
 
 
-def check_expansion(path: Path, max_ratio: int = MAX_EXPANSION, floor: int = EXPANSION_FLOOR) -> int:
+def check_expansion(
+    path: Path, max_ratio: int = MAX_EXPANSION, floor: int = EXPANSION_FLOOR, cap: int = EXPANSION_CAP
+) -> int:
     """Stream-decompress a gzip object, stopping at its bound; returns its decompressed size.
 
     Raises:
         FileRejectedError: If it expands beyond ``max_ratio`` times its size, or is corrupt.
     """
-    limit = max(path.stat().st_size * max_ratio, floor)
+    size = path.stat().st_size
+    limit = min(max(size * max_ratio, floor), cap)
     total = 0
     try:
         with gzip.open(path, "rb") as handle:
@@ -67,8 +72,8 @@ def check_expansion(path: Path, max_ratio: int = MAX_EXPANSION, floor: int = EXP
                 total += len(chunk)
                 if total > limit:
                     raise FileRejectedError(
-                        f"gzip expands beyond {limit:,} bytes ({max_ratio}x its {path.stat().st_size:,} "
-                        "bytes): refused as a decompression bomb"
+                        f"gzip expands beyond {limit:,} bytes from {size:,} (the bound: {max_ratio}x, at "
+                        f"least {floor:,} and at most {cap:,} bytes): refused as a decompression bomb"
                     )
     except (OSError, EOFError, zlib.error) as exc:
         raise FileRejectedError(f"gzip stream is corrupt: {exc}") from None

@@ -55,7 +55,7 @@ def column_chart(series: dict[str, list[tuple[str, int]]]) -> str:
     ]
     for i, day in enumerate(days):
         x0 = left + i * slot
-        if len(days) <= 31 or i % max(len(days) // 15, 1) == 0:
+        if i % (int(64 // slot) + 1) == 0:  # a label needs about 64 px
             parts.append(
                 f'<text x="{x0 + slot / 2:.1f}" y="{height - bottom + 14}" text-anchor="middle">{day}</text>'
             )
@@ -118,7 +118,7 @@ def render(report: Report, project: str, lake: str) -> str:
         for k, v in (
             ("rows kept", f"{kept:,}"),
             ("rows quarantined", f"{quarantined:,}"),
-            ("objects failed or rejected", f"{len(report.failures):,}"),
+            ("objects failed or rejected", f"{report.failed_objects:,}"),
             ("data-quality rules failing", f"{failed_rules}"),
         )
     )

@@ -47,7 +47,12 @@ def check_freshness(
     for contract in contracts:
         if contract.freshness_hours is None:
             continue
-        finished = [e.finished_at for e in ledger.entries(contract.name, Status.PROCESSED) if e.finished_at]
+        # Fresh data means kept rows: an object whose rows were all quarantined does not count.
+        finished = [
+            e.finished_at
+            for e in ledger.entries(contract.name, Status.PROCESSED)
+            if e.finished_at and e.rows_kept
+        ]
         found = Staleness(contract.name, contract.freshness_hours, max(finished, default=None))
         age = found.age_hours(now)
         if age is not None:

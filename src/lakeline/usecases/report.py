@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,8 @@ from lakeline.core.registry import ContractRegistry
 from lakeline.errors import QueryError
 from lakeline.ports import BuildState, Ledger, QueryEngine
 from lakeline.sqlfiles import named_queries
+
+logger = logging.getLogger(__name__)
 
 QUERIES = Path(__file__).with_name("sql") / "report.sql"
 
@@ -64,15 +67,17 @@ class Report:
     latency: list[tuple[datetime, float, str]]  # when, milliseconds, dataset
     quality: dict[str, dict[str, int]]  # table -> outcome -> rules, for each table's latest check
     runs: list[RunRecord]
-    failures: list[LedgerEntry]
+    failures: list[LedgerEntry]  # the latest ten
+    failed_objects: int
     alerts: list[tuple[str, str, str]]
 
 
 def _rows(engine: QueryEngine, name: str, **names: str) -> list[tuple[Any, ...]]:
     try:
         return engine.query(named_queries(QUERIES)[name].format(**names)).rows
-    except QueryError:
-        return []  # a table with no data yet has no rows to show
+    except QueryError as error:  # e.g. a table with no files yet: the page says "nothing yet"
+        logger.warning("report query %s failed: %s", name, error)
+        return []
 
 
 def gather(
@@ -114,6 +119,7 @@ def gather(
     ]
     failures = [e for e in entries if e.status in (Status.FAILED, Status.REJECTED)]
     failures.sort(key=lambda e: e.finished_at or now, reverse=True)
+    recent = state.runs(limit=10)
     return Report(
-        now, datasets, latency, quality, state.runs(limit=10), failures[:10], alerts.recent(limit=10)
+        now, datasets, latency, quality, recent, failures[:10], len(failures), alerts.recent(limit=10)
     )

@@ -6,6 +6,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
+from typing import Any
 
 from lakeline.errors import TerminalError, TransientError
 from lakeline.ports import HttpResponse
@@ -19,6 +20,21 @@ class UnsafeUrlError(TerminalError):
     """A URL (e.g. a "next page" link from an API's answer) names a scheme other than http(s)."""
 
 
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to http(s) only: urllib would also follow one to ftp://."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise UnsafeUrlError(
+                f"{req.full_url!r} redirects to {newurl!r}: only http and https are followed"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
+
+
 class UrllibHttpClient:
     """The HttpClient port on urllib; HTTP error statuses are answers, not exceptions."""
 
@@ -29,15 +45,14 @@ class UrllibHttpClient:
         scheme = urllib.parse.urlsplit(url).scheme.lower()
         if scheme not in ("http", "https"):
             # urllib would also open file:// and ftp://: a next-page link must never read local files.
-            raise UnsafeUrlError(
-                f"{url!r}: only http and https URLs are fetched, not {scheme or 'no scheme'}"
-            )
+            shown = f"{scheme}://" if scheme else "a relative URL"
+            raise UnsafeUrlError(f"{url!r}: only absolute http and https URLs are fetched, not {shown}")
         query = urllib.parse.urlencode(params)
         full = f"{url}{'&' if '?' in url else '?'}{query}" if query else url
         request = urllib.request.Request(full, headers=dict(headers), method="GET")
         try:
-            # The scheme was checked above (B310).
-            with urllib.request.urlopen(request, timeout=timeout) as answer:  # nosec B310
+            # The scheme was checked above, and redirects are checked by the opener (B310).
+            with _OPENER.open(request, timeout=timeout) as answer:  # nosec B310
                 return HttpResponse(
                     answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
                 )

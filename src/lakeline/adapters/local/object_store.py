@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
@@ -12,6 +15,7 @@ from pathlib import Path
 from lakeline.core.objects import ObjectRef, validate_key
 from lakeline.errors import InvalidKeyError, ObjectNotFoundError
 
+STALE_TMP_SECONDS = 60  # a temporary file untouched this long belongs to a writer that died
 TMP_PREFIX = ".tmp-"  # lakeline's readers list through the store, which skips these
 
 
@@ -70,9 +74,12 @@ class LocalObjectStore:
         """Copy (or move, if on the same disk and under the work dir) a file into place atomically."""
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        # A writer killed mid-copy leaves its temporary file; the next write of the key clears it.
-        for stale in target.parent.glob(f"{TMP_PREFIX}*-{target.name}"):
-            stale.unlink(missing_ok=True)
+        # A writer killed mid-copy leaves its temporary file; the next write of the key clears it
+        # (its own key's only, and only once old: a live writer of the same key may be mid-copy).
+        for stale in target.parent.glob(f"{TMP_PREFIX}{'[0-9a-f]' * 32}-{glob.escape(target.name)}"):
+            with contextlib.suppress(FileNotFoundError):
+                if time.time() - stale.stat().st_mtime > STALE_TMP_SECONDS:
+                    stale.unlink()
         tmp = target.with_name(f"{TMP_PREFIX}{uuid.uuid4().hex}-{target.name}")
         try:
             shutil.copyfile(path, tmp)

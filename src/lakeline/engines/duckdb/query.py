@@ -53,6 +53,7 @@ class DuckDBQueryEngine:
         self.s3 = s3
         self.memory_limit = memory_limit
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._viewed: set[str] = set()
 
     @property
     def schema(self) -> Schema:
@@ -72,10 +73,23 @@ class DuckDBQueryEngine:
             con.execute("SET TimeZone = 'UTC'")
             if self.s3 is not None:
                 attach_s3(con, self.s3)
-            for table in self.tables:
-                self._view(con, table)
             self._con = con
         return self._con
+
+    def _views_for(self, con: duckdb.DuckDBPyConnection, statement: Any) -> None:
+        """Create the views of the tables a statement names, once each.
+
+        Only those: a view lists its table's files and DuckDB reads their footers, so building every
+        table's view for every query would read the whole lake's footers.
+        """
+        from sqlglot import exp
+
+        everything = isinstance(statement, exp.Command)  # e.g. EXPLAIN ANALYZE: sqlglot keeps it as text
+        named = {t.name.lower() for t in statement.find_all(exp.Table)}
+        for table in self.tables:
+            if (everything or table.name.lower() in named) and table.name not in self._viewed:
+                self._view(con, table)
+                self._viewed.add(table.name)
 
     def _view(self, con: duckdb.DuckDBPyConnection, table: TableSpec) -> None:
         """A view named as the Glue table, over the table's Parquet files (or empty, if none yet)."""
@@ -121,6 +135,7 @@ class DuckDBQueryEngine:
         result: QueryResult = QueryResult([], [])
         schema = self.schema  # computed once per call, not once per statement
         for number, statement in enumerate(statements, start=1):
+            self._views_for(con, statement)
             translated = to_duckdb(statement, schema)
             try:
                 cursor = con.execute(translated)

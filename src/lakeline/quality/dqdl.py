@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from lakeline.errors import TerminalError
 
@@ -368,7 +369,13 @@ def parse_ruleset(text: str) -> list[RuleNode]:
     Raises:
         DqdlError: Naming the rule, line and column of the first syntax error.
     """
-    return _Parser(text).ruleset()
+    return list(_parsed(text))
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> tuple[RuleNode, ...]:
+    # Rules are frozen: one parse serves every object a quarantine ruleset judges.
+    return tuple(_Parser(text).ruleset())
 
 
 def flatten(node: RuleNode) -> list[Rule]:

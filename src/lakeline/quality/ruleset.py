@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
 
 from lakeline.quality.dqdl import Rule, RuleNode, flatten, parse_ruleset
 from lakeline.quality.rules import ALIASES, ROW_LEVEL_TYPES, SUPPORTED_TYPES
@@ -31,9 +30,9 @@ class Ruleset:
     rules: str
     action: QualityAction = QualityAction.WARN
 
-    @cached_property
+    @property
     def parsed(self) -> list[RuleNode]:
-        """The top-level rules, parsed once."""
+        """The top-level rules (``parse_ruleset`` parses each text once)."""
         return parse_ruleset(self.rules)
 
     def row_rules(self) -> list[Rule]:

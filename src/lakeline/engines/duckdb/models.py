@@ -13,6 +13,7 @@ from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
 from lakeline.core.tables import Column, TableSpec, curated_table, query_schema
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
+from lakeline.engines.duckdb.readers import lake_scan
 from lakeline.sqlfiles import sql_template
 from lakeline.usecases.build import ModelInput, written_partitions
 
@@ -42,11 +43,7 @@ def _empty_source(con: Any, contract: Contract) -> None:
 
 def _deduplicated_source(con: Any, contract: Contract, files: list[ModelInput]) -> None:
     """The source as the model sees it: one row per primary key, from the latest ingest."""
-    uris = "[" + ", ".join(literal(f.uri) for f in files) + "]"
-    scan = (
-        f"read_parquet({uris}, hive_partitioning = true, hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, "
-        "filename = '__file')"
-    )
+    scan = lake_scan([f.uri for f in files], filename="__file")
     columns = ", ".join(ident(c) for c in [*contract.column_names, PARTITION_COLUMN])
     if not contract.primary_key:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(contract.name)} AS SELECT {columns} FROM {scan}")

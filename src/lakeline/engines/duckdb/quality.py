@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.engines.duckdb.expressions import ident, literal
+from lakeline.engines.duckdb.readers import lake_scan
 from lakeline.quality.dqdl import Composite, Constraint, Duration, Keyword, Now, Rule, RuleNode, Value
 from lakeline.quality.rules import (
     ALIASES,
@@ -485,11 +485,7 @@ class DuckDBQualityChecker:
 
         from lakeline.quality import evaluate
 
-        files = "[" + ", ".join(literal(u) for u in uris) + "]"
         with duckdb.connect() as con:
             con.execute("SET TimeZone = 'UTC'")
-            data = con.sql(
-                f"SELECT * FROM read_parquet({files}, hive_partitioning = true, "
-                f"hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, union_by_name = true)"
-            ).to_arrow_table()
+            data = con.sql(f"SELECT * FROM {lake_scan(uris)}").to_arrow_table()
         return evaluate(ruleset, data, now)

@@ -12,6 +12,7 @@ from lakeline.core.registry import ContractRegistry
 from lakeline.core.tables import TableSpec, lake_tables, query_schema
 from lakeline.core.types import parse_type
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
+from lakeline.engines.duckdb.readers import lake_scan
 from lakeline.engines.duckdb.s3 import attach_s3
 from lakeline.errors import QueryError
 from lakeline.ports import ObjectStore, PartitionCatalog, QueryResult
@@ -106,13 +107,8 @@ class DuckDBQueryEngine:
             # hidden temporary file, which must never be read.
             keys = [o.key for o in self.store.list(prefix) if partition in o.key]
         files = sorted(self.store.uri(k) for k in keys if k.endswith(".parquet"))
-        scan = "[" + ", ".join(literal(f) for f in files) + "]"
         if files:
-            source = (
-                f"read_parquet({scan}, hive_partitioning = true, "
-                f"hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, union_by_name = true)"
-            )
-            body = f"SELECT {selected}, {ident(PARTITION_COLUMN)} FROM {source}"
+            body = f"SELECT {selected}, {ident(PARTITION_COLUMN)} FROM {lake_scan(files)}"
         else:
             nulls = ", ".join(f"CAST(NULL AS {t}) AS {ident(c)}" for c, t in columns)
             body = f"SELECT {nulls}, CAST(NULL AS VARCHAR) AS {ident(PARTITION_COLUMN)} WHERE FALSE"

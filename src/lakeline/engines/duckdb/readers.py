@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from lakeline.core.contracts import Contract, SourceFormat
+from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.engines.duckdb.expressions import ident, literal
 
 LINE = "__line"
@@ -176,3 +178,18 @@ def parquet_reader(path: Path, columns: dict[str, str]) -> Reader:
     """Read a Parquet file; ``columns`` maps each field to its native DuckDB type."""
     relation = f"read_parquet({literal(str(path))})"
     return Reader(relation, {f: f"CAST({ident(f)} AS VARCHAR)" for f in columns}, natives=dict(columns))
+
+
+def lake_scan(uris: Sequence[str], filename: str | None = None) -> str:
+    """``read_parquet`` over lake files: ``dt`` from their Hive path as text, columns by name.
+
+    Args:
+        uris: The files (local paths or s3:// URIs).
+        filename: A column to name each row's file with, if any.
+    """
+    files = "[" + ", ".join(literal(u) for u in uris) + "]"
+    named = f", filename = {literal(filename)}" if filename else ""
+    return (
+        f"read_parquet({files}, hive_partitioning = true, hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, "
+        f"union_by_name = true{named})"
+    )

@@ -23,6 +23,7 @@ from lakeline.adapters.aws.sns_notifier import SnsNotifier
 from lakeline.adapters.aws.sqs_dead_letters import SqsDeadLetters
 from lakeline.adapters.local.http_client import UrllibHttpClient
 from lakeline.analytics.models import Model, load_models
+from lakeline.core.objects import Zone, zone_prefix
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
 from lakeline.project import Project
@@ -160,13 +161,14 @@ class AwsRuntime:
             state=DynamoDbBuildState(self.settings.ledger_table, self.clients.dynamodb()),
             runner=runner,
             metrics=self.metrics,
-            catalog=GluePartitionCatalog(
-                self.settings.database,
-                dict(self.settings.zone_buckets).get("analytics", self.settings.lake_bucket),
-                self.clients.client("glue"),
-            ),
+            catalog=self.catalog(Zone.ANALYTICS),
             work_root=self.settings.work_dir,
         )
+
+    def catalog(self, zone: Zone) -> GluePartitionCatalog:
+        """The Glue catalog's partitions of the tables in one zone (their bucket is the zone's)."""
+        bucket = self.store.bucket_of(zone_prefix(zone, ""))
+        return GluePartitionCatalog(self.settings.database, bucket, self.clients.client("glue"))
 
     @cached_property
     def pull_deps(self) -> PullDeps:

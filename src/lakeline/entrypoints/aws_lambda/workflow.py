@@ -14,9 +14,9 @@ from typing import Any
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lakeline.adapters.aws.glue_partitions import GluePartitionCatalog
 from lakeline.adapters.aws.glue_quality import GlueQualityResults
 from lakeline.analytics.models import Model
+from lakeline.core.objects import Zone
 from lakeline.core.registry import ContractRegistry
 from lakeline.entrypoints.aws_lambda import runtime
 from lakeline.errors import EventError, TerminalError
@@ -46,21 +46,14 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         raise EventError(f"the state machine must send {{'step': one of {', '.join(STEPS)}}}; got {step!r}")
     state = event.get("state") or {}
     built = runtime()
-    deps = built.build_deps(_NoEngine())
+    deps, environment = built.build_deps(_NoEngine()), built.settings.environment
     if step == "plan":
-        settings = built.settings
-        curated = GluePartitionCatalog(
-            settings.database,
-            dict(settings.zone_buckets).get("curated", settings.lake_bucket),
-            built.clients.client("glue"),
-        )
-        result = plan_step(
-            built.models, deps, state.get("run_id"), built.notifier, settings.environment, curated
-        )
+        curated = built.catalog(Zone.CURATED)
+        result = plan_step(built.models, deps, state.get("run_id"), built.notifier, environment, curated)
     elif step == "record":
         fetch = GlueQualityResults(built.clients.client("glue"))
         result = record_step(state, built.models, deps, fetch, datetime.now(UTC))
     else:
-        result = notify_step(state, built.models, deps, built.notifier, built.settings.environment)
+        result = notify_step(state, built.models, deps, built.notifier, environment)
     logger.info("workflow step done", extra={"step": step, "run_id": result.get("run_id")})
     return result

@@ -250,15 +250,19 @@ class DuckDbQuality(RowPredicates):
             ) from failure
         return f"(SELECT * FROM {ident(PRIMARY)} WHERE {condition})"
 
-    def _one(self, sql: str) -> tuple[object, ...]:
+    def _all(self, sql: str) -> list[tuple[object, ...]]:
+        """The rows of the rule's SQL; a failure becomes the rule's failure reason."""
         import duckdb
 
         try:
-            row = self._con.sql(sql).fetchone()
+            return [tuple(row) for row in self._con.sql(sql).fetchall()]
         except duckdb.Error as error:
             raise RuleFailure(f"the rule's SQL failed: {str(error).splitlines()[0]}") from error
-        assert row is not None
-        return tuple(row)
+
+    def _one(self, sql: str) -> tuple[object, ...]:
+        """The one row of an aggregate."""
+        (row,) = self._all(sql)
+        return row
 
     # -- metric rules --------------------------------------------------------------------------
     def _metric(self, rule: Rule, key: str, value: object) -> RuleResult:
@@ -439,14 +443,6 @@ class DuckDbQuality(RowPredicates):
         rows, _ = self._rows(predicate, source)
         key = metric_key("DataFreshness.Compliance", rule.args)
         return self._row_level(rule, rows, {key: rows.compliance}, rows_passed(rows.compliance))
-
-    def _all(self, sql: str) -> list[tuple[object, ...]]:
-        import duckdb
-
-        try:
-            return [tuple(row) for row in self._con.sql(sql).fetchall()]
-        except duckdb.Error as error:
-            raise RuleFailure(f"the rule's SQL failed: {str(error).splitlines()[0]}") from error
 
     def _rule_CustomSql(self, rule: Rule, source: str) -> RuleResult:
         if not rule.args[0].strip():

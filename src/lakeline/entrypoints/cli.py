@@ -353,14 +353,11 @@ def run(ctx: click.Context, watch: bool, interval: float) -> None:
 
 def _workflow(runtime: Any, deps: Any = None, full: bool = False) -> Any:
     """Run the analytics workflow locally (with ``deps``, default the runtime's) and print what it did."""
-    from lakeline.entrypoints.render import build_table, quality_table
+    from lakeline.entrypoints.render import print_workflow
     from lakeline.usecases.workflow import run_workflow
 
     run = run_workflow(runtime.models, deps or runtime.workflow_deps, full=full)
-    if run.builds and any(b.did_work for b in run.builds):
-        console.print(build_table(run.builds))
-    if run.quality:
-        console.print(quality_table(run.quality))
+    print_workflow(console, run)
     return run
 
 

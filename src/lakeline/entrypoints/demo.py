@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from lakeline.core.objects import Zone, zone_prefix
-from lakeline.entrypoints.render import build_table, ledger_table, quality_table, result_table
+from lakeline.entrypoints.render import ledger_table, print_workflow, result_table
 from lakeline.events.s3 import object_created_event
 from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 from lakeline.project import init_project
@@ -109,10 +109,7 @@ def _report(runtime: LocalRuntime, results: list[ProcessResult], console: Consol
     if run.nothing_to_do:
         console.print("analytics and data quality: up to date, nothing to do")
     else:
-        if runtime.models:
-            console.print(build_table(run.builds))
-        if run.quality:
-            console.print(quality_table(run.quality))
+        print_workflow(console, run)
     engine = runtime.query_engine()
     try:
         for path in runtime.settings.project.queries():

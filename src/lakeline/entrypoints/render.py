@@ -20,7 +20,7 @@ from lakeline.ports import QueryResult
 if TYPE_CHECKING:  # type hints only: importing these would load sqlglot for every command
     from lakeline.usecases.build import ModelBuild
     from lakeline.usecases.explain import Explanation
-    from lakeline.usecases.workflow import QualityRun
+    from lakeline.usecases.workflow import QualityRun, WorkflowRun
 
 
 def _plain(value: Any) -> Any:
@@ -163,3 +163,11 @@ def cost_table(title: str, lines: Sequence[Line]) -> Table:
         table.add_row(line.service, f"{line.usd_per_month:,.2f}", line.assumption)
     table.add_row("[bold]total[/]", f"[bold]{sum(li.usd_per_month for li in lines):,.2f}[/]", "")
     return table
+
+
+def print_workflow(console: Console, run: WorkflowRun) -> None:
+    """What a local workflow run did: the models it rebuilt and the data-quality results."""
+    if any(b.did_work for b in run.builds):
+        console.print(build_table(run.builds))
+    if run.quality:
+        console.print(quality_table(run.quality))

@@ -81,6 +81,7 @@ class BuildPlan:
 
     models: list[ModelPlan]
     datasets: list[QualityTarget]
+    stale: list[Staleness] = field(default_factory=list)  # datasets past their freshness SLA
 
     @property
     def empty(self) -> bool:
@@ -124,8 +125,21 @@ class WorkflowRun:
         return bool(self.halted_by)
 
 
-def plan(models: list[Model], deps: BuildDeps, sources: Sources, full: bool = False) -> BuildPlan:
-    """The Plan step: changed model partitions, and curated partitions not yet quality-checked."""
+def plan(
+    models: list[Model],
+    deps: BuildDeps,
+    sources: Sources,
+    full: bool = False,
+    notifier: Notifier | None = None,
+    environment: str = "local",
+) -> BuildPlan:
+    """The Plan step: stale datasets, changed model partitions, curated partitions not yet checked.
+
+    Freshness is checked first, alerting once per stale episode: data stops arriving exactly
+    when a plan finds nothing else to do.
+    """
+    stale = check_freshness(deps.contracts, deps.ledger, deps.state, deps.metrics, notifier, environment,
+                            deps.clock())  # fmt: skip
     targets = []
     for contract in deps.contracts:
         if contract.quality is None:
@@ -137,7 +151,7 @@ def plan(models: list[Model], deps: BuildDeps, sources: Sources, full: bool = Fa
         if changed:
             uris = tuple(deps.store.uri(key) for p in sorted(changed) for key, _ in files[p])
             targets.append(QualityTarget(contract.name, "dataset", contract.quality.ruleset, uris, changed))
-    return BuildPlan([plan_model(m, deps, full, sources) for m in models], targets)
+    return BuildPlan([plan_model(m, deps, full, sources) for m in models], targets, stale)
 
 
 def _model_targets(builds: list[ModelBuild], models: list[Model], deps: BuildDeps) -> list[QualityTarget]:
@@ -257,9 +271,8 @@ def run_workflow(models: list[Model], deps: WorkflowDeps, full: bool = False) ->
     run.steps.append(PLAN)
     if deps.triggers is not None:
         deps.triggers.clear(run.started_at)
-    run.stale = check_freshness(build.contracts, build.ledger, build.state, build.metrics, deps.notifier,
-                                deps.environment, run.started_at)  # fmt: skip
-    run.plan = plan(models, build, sources, full)
+    run.plan = plan(models, build, sources, full, deps.notifier, deps.environment)
+    run.stale = run.plan.stale
     if run.plan.empty:
         _record_run(run, build)
         return run

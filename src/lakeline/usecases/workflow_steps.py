@@ -23,7 +23,6 @@ from lakeline.ports import Notifier, PartitionCatalog
 from lakeline.quality.rules import RuleResult
 from lakeline.quality.ruleset import Ruleset
 from lakeline.usecases.build import BuildDeps, Sources
-from lakeline.usecases.freshness import check_freshness
 from lakeline.usecases.workflow import (
     QualityRun,
     QualityTarget,
@@ -62,9 +61,9 @@ def plan_step(
     use partition projection, which only Athena reads; Glue Data Quality reads the catalog's
     partitions, so the partitions to check are registered in ``curated_catalog`` first.
     """
-    stale = check_freshness(deps.contracts, deps.ledger, deps.state, deps.metrics, notifier, environment,
-                            deps.clock())  # fmt: skip
-    built = plan(list(models), deps, Sources(deps.store, deps.ledger))
+    built = plan(
+        list(models), deps, Sources(deps.store, deps.ledger), notifier=notifier, environment=environment
+    )
     working = [m for m in built.models if m.has_work]
     targets = [*built.datasets] + [
         QualityTarget(m.model.name, "model", m.model.quality, (), dict.fromkeys(m.changed, ""))
@@ -83,7 +82,7 @@ def plan_step(
     return {
         "run_id": run_id or uuid.uuid4().hex[:12],
         "nothing_to_do": built.empty,
-        "stale": [s.dataset for s in stale],
+        "stale": [s.dataset for s in built.stale],
         "build": bool(working),
         "models": ",".join(partitions),
         "partitions": _json(partitions),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import aws_cdk as cdk
 from aws_cdk import aws_glue as glue
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -14,6 +17,26 @@ from lakeline_infra.config import EnvConfig
 PARQUET_INPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
 PARQUET_OUTPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+
+
+def catalog_arns(scope: Construct, database: str, tables: Sequence[str] = ("*",)) -> list[str]:
+    """The ARNs a Glue catalog call on some tables needs: the catalog, the database, the tables."""
+    stack = cdk.Stack.of(scope)
+    return [
+        stack.format_arn(service="glue", resource="catalog"),
+        stack.format_arn(service="glue", resource="database", resource_name=database),
+        *(
+            stack.format_arn(service="glue", resource="table", resource_name=f"{database}/{t}")
+            for t in tables
+        ),
+    ]
+
+
+def rulesets_arn(scope: Construct, project: str) -> str:
+    """The ARN pattern of an environment's Glue Data Quality rulesets (``<project>-<table>``)."""
+    return cdk.Stack.of(scope).format_arn(
+        service="glue", resource="dataQualityRuleset", resource_name=f"{project}-*"
+    )
 
 
 class Catalog(Construct):

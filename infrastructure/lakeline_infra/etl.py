@@ -9,6 +9,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from lakeline_infra.catalog import catalog_arns
 from lakeline_infra.config import EnvConfig
 from lakeline_infra.storage import Storage
 
@@ -62,15 +63,11 @@ class Etl(Construct):
         storage.key.grant_encrypt_decrypt(self.role)
         # Each build points the analytics tables' partitions at their new locations.
         stack = cdk.Stack.of(self)
-        tables = [stack.format_arn(service="glue", resource="table", resource_name=f"{database}/{t}")
-                  for t in analytics_tables]  # fmt: skip
         self.role.add_to_policy(
             iam.PolicyStatement(
                 actions=["glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:CreatePartition",
                          "glue:UpdatePartition", "glue:DeletePartition"],
-                resources=[stack.format_arn(service="glue", resource="catalog"),
-                           stack.format_arn(service="glue", resource="database", resource_name=database),
-                           *tables],
+                resources=catalog_arns(self, database, analytics_tables),
             )
         )  # fmt: skip
         # Continuous logging (KMS-encrypted by the security configuration) and job metrics.

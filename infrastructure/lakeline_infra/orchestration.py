@@ -30,6 +30,7 @@ from constructs import Construct
 from lakeline.core.objects import Zone
 from lakeline.core.workflow import DATA_QUALITY, NOTIFY, PLAN, RECORD_RESULTS, TRANSFORM
 from lakeline.events.rules import partition_updated_rule
+from lakeline_infra.catalog import catalog_arns, rulesets_arn
 from lakeline_infra.config import EnvConfig
 from lakeline_infra.functions import LakelineFunction, retention_for
 from lakeline_infra.ingestion import event_pattern
@@ -114,22 +115,14 @@ class Orchestration(Construct):
                     "glue:CreatePartition",
                     "glue:UpdatePartition",
                 ],
-                resources=[
-                    stack.format_arn(service="glue", resource="catalog"),
-                    stack.format_arn(service="glue", resource="database", resource_name=database),
-                    stack.format_arn(service="glue", resource="table", resource_name=f"{database}/*"),
-                ],
+                resources=catalog_arns(self, database),
             )
         )
         # Glue authorizes BatchGetDataQualityResult as glue:GetDataQualityResult on the ruleset.
         step.role.add_to_policy(
             iam.PolicyStatement(
                 actions=["glue:GetDataQualityResult"],
-                resources=[
-                    stack.format_arn(
-                        service="glue", resource="dataQualityRuleset", resource_name=f"{config.project}-*"
-                    )
-                ],
+                resources=[rulesets_arn(self, config.project)],
             )
         )
         self.quality_role = self._quality_role(storage, database)
@@ -171,16 +164,7 @@ class Orchestration(Construct):
                     "glue:GetDataQualityRuleset",
                     "glue:PublishDataQuality",
                 ],
-                resources=[
-                    stack.format_arn(service="glue", resource="catalog"),
-                    stack.format_arn(service="glue", resource="database", resource_name=database),
-                    stack.format_arn(service="glue", resource="table", resource_name=f"{database}/*"),
-                    stack.format_arn(
-                        service="glue",
-                        resource="dataQualityRuleset",
-                        resource_name=f"{self.config.project}-*",
-                    ),
-                ],
+                resources=[*catalog_arns(self, database), rulesets_arn(self, self.config.project)],
             )
         )
         role.add_to_policy(
@@ -338,7 +322,6 @@ class Orchestration(Construct):
 
     def _data_quality(self, database: str, storage: Storage) -> sfn.Map:
         """A Glue Data Quality run per planned table, polled until it ends; its result ids out."""
-        stack = cdk.Stack.of(self)
         start = tasks.CallAwsService(
             self,
             "StartRulesetRun",
@@ -358,14 +341,7 @@ class Orchestration(Construct):
                 ),
                 "NumberOfWorkers": 2,
             },
-            iam_resources=[
-                stack.format_arn(
-                    service="glue", resource="dataQualityRuleset", resource_name=f"{self.config.project}-*"
-                ),
-                stack.format_arn(service="glue", resource="table", resource_name=f"{database}/*"),
-                stack.format_arn(service="glue", resource="database", resource_name=database),
-                stack.format_arn(service="glue", resource="catalog"),
-            ],
+            iam_resources=[rulesets_arn(self, self.config.project), *catalog_arns(self, database)],
             additional_iam_statements=[
                 iam.PolicyStatement(actions=["iam:PassRole"], resources=[self.quality_role.role_arn])
             ],
@@ -379,11 +355,7 @@ class Orchestration(Construct):
             service="glue",
             action="getDataQualityRulesetEvaluationRun",
             parameters={"RunId": sfn.JsonPath.string_at("$.run.RunId")},
-            iam_resources=[
-                stack.format_arn(
-                    service="glue", resource="dataQualityRuleset", resource_name=f"{self.config.project}-*"
-                )
-            ],
+            iam_resources=[rulesets_arn(self, self.config.project)],
             result_path="$.status",
         )
         for task in (start, poll):

@@ -9,6 +9,7 @@ same alerts and says whether a ``halt`` ruleset failed.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -85,7 +86,7 @@ def plan_step(
         "stale": [s.dataset for s in built.stale],
         "build": bool(working),
         "models": ",".join(partitions),
-        "partitions": _json(partitions),
+        "partitions": json.dumps(partitions, sort_keys=True),
         "quality": [
             {
                 "table": t.table,
@@ -96,12 +97,6 @@ def plan_step(
             for t in targets
         ],
     }
-
-
-def _json(value: object) -> str:
-    import json
-
-    return json.dumps(value, sort_keys=True)
 
 
 def _runs(

@@ -81,19 +81,30 @@ def _decimal_pattern(athena: AthenaType) -> str:
     return rf"[+-]?[0-9]{{1,{whole}}}(\.[0-9]{{1,{scale}}})?"
 
 
-def _strict_number(text: str, target: str, pattern: str, finite: bool = False) -> str:
-    """Cast text to a number only if it has exactly a number's shape.
+def _strict_number(text: str, target: str, pattern: str) -> str:
+    """Cast text to a whole or decimal number only if it has exactly a number's shape.
 
     The common case is checked cheaply: the value renders back to the same text.
     Only values that do not (``+5``, ``7.50``) pay for the regular expression.
     """
     candidate = f"TRY_CAST({text} AS {target})"
-    guard = f"WHEN NOT isfinite({candidate}) THEN NULL " if finite else ""
     return (
-        f"(CASE WHEN {candidate} IS NULL THEN NULL {guard}"
+        f"(CASE WHEN {candidate} IS NULL THEN NULL "
         f"WHEN CAST({candidate} AS VARCHAR) = {text} THEN {candidate} "
         f"WHEN regexp_full_match({text}, {literal(pattern)}) THEN {candidate} END)"
     )
+
+
+def _strict_float(text: str, target: str) -> str:
+    """Cast text to a finite floating-point number only if it has a number's shape.
+
+    The shape is always checked with the regular expression: rendering a double
+    back to text (the shortcut of ``_strict_number``) costs more than matching
+    it, and fails for many valid values (``2.50`` renders as ``2.5``).
+    """
+    candidate = f"TRY_CAST({text} AS {target})"
+    shaped = f"regexp_full_match({text}, {literal(_FLOAT)})"
+    return f"(CASE WHEN {shaped} AND isfinite({candidate}) THEN {candidate} END)"
 
 
 def _strict_temporal(column: Column, text: str) -> str:
@@ -132,7 +143,7 @@ def typed_expression(column: Column, raw: str, native: str | None = None) -> str
     if athena.is_integer:
         return _strict_number(text, target, _INTEGER)
     if kind in (TypeKind.FLOAT, TypeKind.DOUBLE):
-        return _strict_number(text, target, _FLOAT, finite=True)
+        return _strict_float(text, target)
     if kind is TypeKind.DECIMAL:
         return _strict_number(text, target, _decimal_pattern(athena))
     if kind is TypeKind.BOOLEAN:

@@ -1,9 +1,10 @@
 """Process one landed object with DuckDB: validate, then write curated and quarantine Parquet.
 
 The object is parsed once into a temporary table of typed values and verdicts
-(spilling to disk past the memory limit), from which two COPY statements write
-the valid rows, partitioned by event time, and the rejected rows with their
-reasons. See docs/adr/0002-processing-engine.md for the measurements.
+(spilling to disk past the memory limit), in the object's order, from which two
+COPY statements write the valid rows, partitioned by event time, and the
+rejected rows with their reasons and positions. See
+docs/adr/0002-processing-engine.md for the measurements.
 """
 
 from __future__ import annotations
@@ -103,6 +104,10 @@ class DuckDBProcessor:
         try:
             con.execute(f"SET temp_directory = {literal(str(work_dir / 'spill'))}")
             con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET enable_progress_bar = false")  # the CLI draws its own progress
+            # A long IN list would otherwise be planned as a join, which loses the
+            # object's row order that validation keeps (see _keeps_order).
+            con.execute("SET disabled_optimizers = 'in_clause'")
             if self.settings.threads:
                 con.execute(f"SET threads = {int(self.settings.threads)}")
             con.execute(
@@ -153,10 +158,10 @@ class DuckDBProcessor:
         import duckdb
 
         reader, warnings = self._reader(con, job.contract, job.source, parallel)
+        create = "CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader, job.processed_at)
         try:
-            con.execute(
-                "CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader, job.processed_at)
-            )
+            in_order = _keeps_order(con, create)
+            con.execute(create)
             rows_in, kept, quarantined, unparsed = con.execute(
                 _template("counts").format(rejects=reader.rejects)
             ).fetchone()
@@ -169,13 +174,10 @@ class DuckDBProcessor:
             output.curated = self._write_curated(con, job.contract, job.work_dir / "curated", job.stem)
         if quarantined:
             if quarantined > unparsed:  # some broke the contract: find where they are in the file
+                found = _template("found_by_rowid") if in_order else _rescan(reader)
                 con.execute(
                     _template("positions").format(
-                        rescan=reader.rescan_relation,
-                        fingerprint=reader.fingerprints()[1],
-                        present=reader.present,
-                        rejects=reader.rejects,
-                        header_lines=reader.header_lines,
+                        found=found, rejects=reader.rejects, header_lines=reader.header_lines
                     )
                 )
             else:
@@ -224,6 +226,24 @@ _SERIAL_HINT = "quoted new lines"  # DuckDB: the parallel scanner cannot pad rec
 
 class _NeedsSerialScan(Exception):
     """The object must be read again without DuckDB's parallel CSV scanner."""
+
+
+def _keeps_order(con: Any, create: str) -> bool:
+    """Whether DuckDB plans ``create`` to store rows in the order its source yields them.
+
+    A batch insert is how DuckDB keeps insertion order across threads; any
+    operator that may reorder rows (a join, say) turns it into a plain insert.
+    """
+    plan = "\n".join(row[1] for row in con.execute("EXPLAIN " + create).fetchall())
+    return "BATCH_CREATE_TABLE_AS" in plan
+
+
+def _rescan(reader: Reader) -> str:
+    """The second scan that finds rejected rows' places when validation did not keep the order."""
+    logger.info("validation could not keep the object's row order: scanning it again for positions")
+    return _template("found_by_rescan").format(
+        rescan=reader.rescan_relation, fingerprint=reader.fingerprints()[1], present=reader.present
+    )
 
 
 def _unreadable(contract: Contract, exc: Exception) -> FileRejectedError:

@@ -27,7 +27,8 @@ class Reader:
         passthrough: Columns of the relation that later expressions use.
         record: SQL of the whole original record as JSON text, or None to
             build it from the fields.
-        present: A filter that drops non-records (blank lines).
+        present: TRUE for records, FALSE for non-records (blank lines), which keep
+            their place in the object but are neither kept nor quarantined.
         record_reason: SQL of a reason that the record as a whole is bad, or None.
         rejects: The table in which the reader leaves records it could not parse.
         header_lines: How many lines precede the first record.

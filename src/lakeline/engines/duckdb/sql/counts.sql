@@ -3,7 +3,7 @@
 -- the reader's rejects.
 WITH
     checked AS (
-        SELECT count(*) AS n, count(*) FILTER (WHERE __ok) AS kept, count(*) FILTER (WHERE NOT __ok) AS broken
+        SELECT count(__ok) AS n, count(*) FILTER (WHERE __ok) AS kept, count(*) FILTER (WHERE NOT __ok) AS broken
         FROM validated
     ),
     unparsed AS (SELECT count(DISTINCT line) AS n FROM {rejects})

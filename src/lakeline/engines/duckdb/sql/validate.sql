@@ -1,8 +1,12 @@
 -- The validation query over one landed object: raw records in; typed values,
 -- a verdict and, for rejected rows, every reason and the original record out.
 -- Rows are not numbered here: an order-keeping window before the casts would
--- serialize the whole pipeline. Rejected rows carry a fingerprint of their raw
--- fields instead, and sql/positions.sql finds where in the object they stand.
+-- serialize the whole pipeline. Only order-keeping operators follow the reader,
+-- so the table this query fills holds the records in the object's order (its
+-- rowid is the record's place among parsed records); sql/positions.sql turns
+-- that into row numbers. Non-records (blank lines) stay, with a NULL verdict, so
+-- that they keep their place. Rejected rows also carry a fingerprint of their
+-- raw fields, for when the order is not kept (see sql/found_by_rescan.sql).
 --
 -- lakeline.engines.duckdb.processor fills the placeholders from the contract:
 --   {reader}     the records of the object, every source field as text
@@ -15,6 +19,7 @@
 --   {fingerprint} a hash of the raw fields, the same as positions.sql computes
 --   {columns}    the contract columns, in order
 --   {partition}  the partition value (dt) from the event-time column
+--   {present}    TRUE for records, FALSE for non-records
 WITH source AS (
     SELECT {sources}
     FROM {reader}
@@ -22,10 +27,9 @@ WITH source AS (
 typed AS (
     SELECT *, {typed}
     FROM source
-    WHERE {present}
 ),
 checked AS (
-    SELECT *, coalesce({reasons}) IS NULL AS __ok
+    SELECT *, CASE WHEN {present} THEN coalesce({reasons}) IS NULL END AS __ok
     FROM typed
 )
 SELECT

@@ -1,0 +1,101 @@
+"""Where quarantined rows stand in their object, on a file that DuckDB reads on several threads.
+
+Validation numbers nothing: it keeps the object's order, and a rejected row's
+place is its rowid in the validated table. When the plan cannot keep the order,
+a second scan finds the places instead. Both must agree with the file itself.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import yaml
+
+from lakeline.core.contracts import Contract, load_contract, parse_contract
+from lakeline.core.objects import ObjectRef
+from lakeline.engines.duckdb import processor
+from lakeline.engines.duckdb.processor import DuckDBProcessor
+from lakeline.engines.duckdb.readers import csv_reader
+from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
+
+ROOT = Path(__file__).resolve().parents[2]
+# Well over DuckDB's CSV buffer and row group, so that two threads read it and
+# a plan that loses the order does lose it.
+ROWS = 400_000
+
+
+@pytest.fixture(scope="module")
+def contract() -> Contract:
+    return load_contract(ROOT / "datasets" / "taxi_trips.yaml")
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("positions") / "trips.csv"
+    spec = GeneratorSpec(ROWS, 3, 0.01, 11)
+    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, out)
+    return out
+
+
+def quarantined(contract: Contract, source: Path, work: Path) -> list[tuple[Any, ...]]:
+    work.mkdir(exist_ok=True)
+    obj = ObjectRef("lakeline-local", "raw/taxi_trips/trips.csv", source.stat().st_size, "etag")
+    output = DuckDBProcessor().process(contract, source, obj, work, "trips", datetime(2026, 11, 30))
+    assert output.quarantine is not None
+    with duckdb.connect() as con:
+        return con.execute(
+            "SELECT row_number, line_number, record, raw_line "
+            f"FROM read_parquet('{output.quarantine}') ORDER BY row_number"
+        ).fetchall()
+
+
+def test_each_quarantined_row_names_its_own_line_in_a_big_file(
+    contract: Contract, big_file: Path, tmp_path: Path
+) -> None:
+    lines = big_file.read_text().splitlines()
+
+    found = quarantined(contract, big_file, tmp_path)
+
+    assert len(found) > 3000
+    assert found[-1][0] > 300_000, "rejected rows from the whole file, every thread's share"
+    for row_number, line_number, record, raw_line in found:
+        assert line_number == row_number + 1
+        original = lines[line_number - 1]
+        if raw_line is not None:
+            assert raw_line.rstrip("\n") == original
+        else:
+            values = [v for v in json.loads(record).values() if v]
+            assert values and all(v in original for v in values), (line_number, record, original)
+
+
+def test_the_second_scan_finds_the_same_places(
+    contract: Contract, big_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    by_rowid = quarantined(contract, big_file, tmp_path / "rowid")
+    monkeypatch.setattr(processor, "_keeps_order", lambda con, create: False)
+
+    by_rescan = quarantined(contract, big_file, tmp_path / "rescan")
+
+    assert by_rescan == by_rowid
+
+
+def test_validation_keeps_the_order_with_long_in_lists(contract: Contract, tmp_path: Path) -> None:
+    source = tmp_path / "two.csv"
+    source.write_text(",".join(c.source_field for c in contract.columns) + "\n")
+    data = yaml.safe_load((ROOT / "datasets" / "taxi_trips.yaml").read_text())
+    zones = ", ".join(str(zone) for zone in range(1, 20))
+    data["checks"].append({"name": "known_zone", "expression": f"pickup_zone_id IN ({zones})"})
+    with_lists = parse_contract(data, "taxi_trips with a long IN list")
+    reader = csv_reader(source, with_lists, tuple(c.source_field for c in contract.columns), gzip=False)
+    query = processor.validation_query(with_lists, reader, datetime(2026, 11, 30))
+    create = "CREATE TEMP TABLE validated AS " + query
+
+    with DuckDBProcessor()._connect(tmp_path) as con:
+        assert processor._keeps_order(con, create)
+        con.execute("RESET disabled_optimizers")
+        assert not processor._keeps_order(con, create), "without the setting, an IN list is planned as a join"

@@ -12,7 +12,7 @@ from lakeline.runtime.local import LocalRuntime
 from lakeline.usecases.landing import pending
 from lakeline.usecases.process_object import Outcome
 
-from .helpers import ingest, rows
+from .helpers import ingest, make_runtime, rows
 
 DATASET = "taxi_trips"
 
@@ -191,3 +191,31 @@ def test_quarantine_files_have_the_declared_schema(runtime: LocalRuntime, tmp_pa
     schema = pq.read_schema(runtime.settings.lake_root / key)
 
     assert schema.names == [name for name, _ in QUARANTINE_COLUMNS]
+
+
+@pytest.mark.parametrize(
+    ("granularity", "expected"),
+    [
+        ("hour", [("2024-05-01-08", 4), ("2024-05-31-23", 2)]),
+        ("day", [("2024-05-01", 4), ("2024-05-31", 2)]),
+        ("month", [("2024-05", 6)]),
+    ],
+)
+def test_curated_rows_land_in_the_partition_of_their_granularity(
+    tmp_path: Path, granularity: str, expected: list[tuple[str, int]]
+) -> None:
+    spec = {
+        "name": "readings",
+        "source": {"format": "csv"},
+        "event_time": "at",
+        "partitioning": granularity,
+        "columns": [{"name": "at", "type": "timestamp", "required": True}, {"name": "value", "type": "int"}],
+    }
+    runtime = make_runtime(tmp_path / "project", spec)
+    source = tmp_path / "readings.csv"
+    source.write_text("at,value\n2024-05-01 08:59:59,1\n2024-05-31 23:00:00,2\n2024-05-01 08:00:00,3\n")
+
+    entry = ingest(runtime, source, "readings").entry
+
+    assert entry is not None and entry.partitions == [dt for dt, _ in expected]
+    assert rows(runtime, "SELECT dt, sum(value) FROM readings GROUP BY dt ORDER BY dt") == expected

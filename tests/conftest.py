@@ -57,13 +57,10 @@ def s3_bucket(moto_endpoint: str) -> str:
 
 
 def create_ledger_table(client: object, name: str = "ledger") -> None:
-    """The ledger table as the stack defines it: a string hash key object_id, on demand."""
-    client.create_table(  # type: ignore[attr-defined]
-        TableName=name,
-        KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "object_id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    """The ledger table as the stack defines it (its key and its collection index), on demand."""
+    from lakeline.adapters.aws.ledger_table import create_table_request
+
+    client.create_table(**create_table_request(name))  # type: ignore[attr-defined]
 
 
 @pytest.fixture

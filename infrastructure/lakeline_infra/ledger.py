@@ -6,6 +6,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from lakeline.adapters.aws import ledger_table
 from lakeline_infra.config import EnvConfig
 
 
@@ -17,7 +18,7 @@ class Ledger(Construct):
         self.table = dynamodb.Table(
             self,
             "Table",
-            partition_key=dynamodb.Attribute(name="object_id", type=dynamodb.AttributeType.STRING),
+            partition_key=dynamodb.Attribute(name=ledger_table.KEY, type=dynamodb.AttributeType.STRING),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
@@ -26,4 +27,13 @@ class Ledger(Construct):
             encryption_key=key,
             time_to_live_attribute="expires_at",
             removal_policy=config.removal_policy,
+        )
+        # One dataset's objects, one model's partitions, the latest runs: Queries, not Scans.
+        self.table.add_global_secondary_index(
+            index_name=ledger_table.INDEX,
+            partition_key=dynamodb.Attribute(
+                name=ledger_table.COLLECTION, type=dynamodb.AttributeType.STRING
+            ),
+            sort_key=dynamodb.Attribute(name=ledger_table.SORT, type=dynamodb.AttributeType.STRING),
+            projection_type=dynamodb.ProjectionType.ALL,
         )

@@ -16,6 +16,9 @@ ACKNOWLEDGED: dict[str, str] = {
     "AwsSolutions-IAM5[Action::s3:List*]": "CDK's grant_read: listing exactly one bucket",
     "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]": "KMS data keys for the lake's own key only",
     "AwsSolutions-IAM5[Action::kms:ReEncrypt*]": "KMS re-encryption with the lake's own key only",
+    "AwsSolutions-IAM5[Resource::<LedgerTable9343E4AA.Arn>/index/*]": (
+        "CDK's table grants: the indexes of the ledger table only (one, by_collection, for Queries)"
+    ),
     "AwsSolutions-IAM5[Resource::*]": (
         "X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch PutMetricData (limited to the Glue "
         "namespace by a condition) accept no resource scoping"

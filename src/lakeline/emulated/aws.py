@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from lakeline.adapters.aws.ledger_table import create_table_request
 from lakeline.events.rules import pipeline_rules
 
 REGION = "us-east-1"
@@ -110,12 +111,7 @@ def provision(stack: Stack) -> dict[str, str]:
     for rule in pipeline_rules(stack.bucket):  # the rules we deploy, defined once
         events.put_rule(Name=rule.name, EventPattern=json.dumps(rule.pattern), State="ENABLED")
         events.put_targets(Rule=rule.name, Targets=[{"Id": rule.target, "Arn": queue_arn}])
-    dynamodb.create_table(
-        TableName=stack.ledger_table,
-        KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "object_id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    dynamodb.create_table(**create_table_request(stack.ledger_table))
     return urls
 
 

@@ -6,10 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from lakeline.adapters.aws.ledger_table import BUILDS, KEY, RUNS, collection_item, query_collection
 from lakeline.core.ledger import RunRecord
-
-BUILD_PREFIX = "build#"
-RUN_PREFIX = "run#"
 
 
 class DynamoDbBuildState:
@@ -20,24 +18,17 @@ class DynamoDbBuildState:
         self.client = client
 
     def fingerprints(self, model: str) -> dict[str, str]:
-        """Partition -> fingerprint of its last build (a scan filtered to the model's items)."""
-        found: dict[str, str] = {}
-        pages = self.client.get_paginator("scan").paginate(
-            TableName=self.table,
-            FilterExpression="begins_with(object_id, :prefix)",
-            ExpressionAttributeValues={":prefix": {"S": f"{BUILD_PREFIX}{model}#"}},
-        )
-        for page in pages:
-            for item in page.get("Items", []):
-                found[item["partition"]["S"]] = item["fingerprint"]["S"]
-        return found
+        """Partition -> fingerprint of its last build (a Query of the model's collection)."""
+        items = query_collection(self.client, self.table, BUILDS + model)
+        return {item["partition"]["S"]: item["fingerprint"]["S"] for item in items}
 
     def record(self, model: str, partition: str, fingerprint: str, rows: int, built_at: datetime) -> None:
         """Remember one built partition."""
         self.client.put_item(
             TableName=self.table,
             Item={
-                "object_id": {"S": f"{BUILD_PREFIX}{model}#{partition}"},
+                KEY: {"S": f"{BUILDS}{model}#{partition}"},
+                **collection_item(BUILDS + model, partition),
                 "model": {"S": model},
                 "partition": {"S": partition},
                 "fingerprint": {"S": fingerprint},
@@ -48,16 +39,15 @@ class DynamoDbBuildState:
 
     def forget(self, model: str, partition: str) -> None:
         """Forget a partition whose inputs are gone."""
-        self.client.delete_item(
-            TableName=self.table, Key={"object_id": {"S": f"{BUILD_PREFIX}{model}#{partition}"}}
-        )
+        self.client.delete_item(TableName=self.table, Key={KEY: {"S": f"{BUILDS}{model}#{partition}"}})
 
     def record_run(self, run: RunRecord) -> None:
         """Keep the statistics of one build or workflow run (``run#<kind>#<run id>``)."""
         self.client.put_item(
             TableName=self.table,
             Item={
-                "object_id": {"S": f"{RUN_PREFIX}{run.kind}#{run.run_id}"},
+                KEY: {"S": f"{RUNS}{run.kind}#{run.run_id}"},
+                **collection_item(RUNS, run.started_at.isoformat()),
                 "run_id": {"S": run.run_id},
                 "kind": {"S": run.kind},
                 "started_at": {"S": run.started_at.isoformat()},
@@ -67,18 +57,13 @@ class DynamoDbBuildState:
         )
 
     def runs(self, limit: int = 20) -> list[RunRecord]:
-        """The most recent runs, newest first (a scan filtered to run items)."""
-        found = []
-        pages = self.client.get_paginator("scan").paginate(
-            TableName=self.table,
-            FilterExpression="begins_with(object_id, :prefix)",
-            ExpressionAttributeValues={":prefix": {"S": RUN_PREFIX}},
+        """The most recent runs, newest first (a Query of the runs' collection, newest first)."""
+        items = query_collection(
+            self.client, self.table, RUNS, newest_first=True, PaginationConfig={"MaxItems": limit}
         )
-        for page in pages:
-            for item in page.get("Items", []):
-                started, finished = (
-                    datetime.fromisoformat(item[k]["S"]) for k in ("started_at", "finished_at")
-                )
-                stats = json.loads(item["stats"]["S"])
-                found.append(RunRecord(item["run_id"]["S"], item["kind"]["S"], started, finished, stats))
+        found = []
+        for item in items:
+            started, finished = (datetime.fromisoformat(item[k]["S"]) for k in ("started_at", "finished_at"))
+            stats = json.loads(item["stats"]["S"])
+            found.append(RunRecord(item["run_id"]["S"], item["kind"]["S"], started, finished, stats))
         return sorted(found, key=lambda r: r.started_at, reverse=True)[:limit]

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from lakeline.adapters.aws.ledger_table import KEY
 from lakeline.ports import CursorState
 
 CURSOR_PREFIX = "cursor#"
@@ -22,7 +23,7 @@ class DynamoDbCursorStore:
     def get(self, dataset: str) -> CursorState | None:
         """The committed cursor, read consistently."""
         found = self.client.get_item(
-            TableName=self.table, Key={"object_id": {"S": CURSOR_PREFIX + dataset}}, ConsistentRead=True
+            TableName=self.table, Key={KEY: {"S": CURSOR_PREFIX + dataset}}, ConsistentRead=True
         )
         item = found.get("Item")
         if not item:
@@ -34,7 +35,7 @@ class DynamoDbCursorStore:
         self.client.put_item(
             TableName=self.table,
             Item={
-                "object_id": {"S": CURSOR_PREFIX + dataset},
+                KEY: {"S": CURSOR_PREFIX + dataset},
                 "value": {"S": state.value},
                 "boundary_keys": {"S": json.dumps(list(state.boundary_keys))},
                 "committed_at": {"S": datetime.now(UTC).isoformat()},
@@ -47,7 +48,7 @@ class DynamoDbCursorStore:
         self.client.put_item(
             TableName=self.table,
             Item={
-                "object_id": {"S": f"{PULL_PREFIX}{dataset}#{at}"},
+                KEY: {"S": f"{PULL_PREFIX}{dataset}#{at}"},
                 "status": {"S": status},
                 "pages": {"N": str(pages)},
                 "records": {"N": str(records)},

@@ -6,6 +6,14 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from lakeline.adapters.aws.ledger_table import (
+    COLLECTION,
+    KEY,
+    OBJECTS,
+    SORT,
+    collection_item,
+    query_collection,
+)
 from lakeline.core.ledger import FINAL, LedgerEntry, Status
 from lakeline.core.objects import ObjectRef
 from lakeline.errors import TerminalError, TransientError
@@ -57,7 +65,7 @@ class DynamoDbLedger:
         """The entry of an object, read consistently."""
         try:
             found = self.client.get_item(
-                TableName=self.table, Key={"object_id": {"S": object_id}}, ConsistentRead=True
+                TableName=self.table, Key={KEY: {"S": object_id}}, ConsistentRead=True
             )
         except Exception as exc:
             raise _translate(exc, f"get {object_id}") from exc
@@ -71,9 +79,10 @@ class DynamoDbLedger:
             "bucket": obj.bucket, "key": obj.key, "dataset": dataset, "version": obj.version,
             "status": Status.PROCESSING.value, "size": obj.size, "started_at": now.isoformat(),
             "lease_owner": owner, "lease_expires_at": (now + timedelta(seconds=ttl_seconds)).isoformat(),
+            COLLECTION: OBJECTS + dataset, SORT: now.isoformat(),
         }  # fmt: skip
         # Every attribute goes through a #name: DynamoDB reserves words such as size and bucket.
-        names = {f"#{k}": k for k in [*sets, "attempts", "finished_at", "error", "object_id"]}
+        names = {f"#{k}": k for k in [*sets, "attempts", "finished_at", "error", KEY]}
         values = {f":{k}": v for k, v in sets.items()} | {":now": now.isoformat(), ":one": 1, ":zero": 0}
         done = {f":done{i}": s.value for i, s in enumerate(FINAL)}
         values |= done
@@ -81,7 +90,7 @@ class DynamoDbLedger:
         try:
             self.client.update_item(
                 TableName=self.table,
-                Key={"object_id": {"S": obj.object_id}},
+                Key={KEY: {"S": obj.object_id}},
                 UpdateExpression=(
                     f"SET {assignments}, #attempts = if_not_exists(#attempts, :zero) + :one "
                     "REMOVE #finished_at, #error"
@@ -109,35 +118,51 @@ class DynamoDbLedger:
         for name in _TIMES:
             values[name] = values[name].isoformat() if values[name] else None
         values["lease_owner"] = values["lease_expires_at"] = None
+        item = self._item(values) | collection_item(OBJECTS + entry.dataset, values["started_at"] or "")
         try:
-            self.client.put_item(TableName=self.table, Item=self._item(values))
+            self.client.put_item(TableName=self.table, Item=item)
         except Exception as exc:
             raise _translate(exc, f"finish {entry.object_id}") from exc
 
     def entries(self, dataset: str | None = None, status: Status | None = None) -> list[LedgerEntry]:
-        """Every entry (a scan; the ledger holds one small item per object), newest first."""
-        # Only ledger items have a bucket: build state and cursors share the table but not the shape.
-        conditions, names, values = ["attribute_exists(#bucket)"], {"#bucket": "bucket"}, {}
-        if dataset is not None:
-            conditions.append("#dataset = :dataset")
-            names["#dataset"], values[":dataset"] = "dataset", {"S": dataset}
+        """The entries of one dataset (a Query on the index), or of all (a scan), newest first."""
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        conditions = []
         if status is not None:
             conditions.append("#status = :status")
             names["#status"], values[":status"] = "status", {"S": status.value}
+        filtered: dict[str, Any] = {}
+        if conditions:
+            filtered = {
+                "FilterExpression": " AND ".join(conditions),
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        try:
+            if dataset is not None:
+                items = query_collection(
+                    self.client, self.table, OBJECTS + dataset, newest_first=True, **filtered
+                )
+            else:
+                items = self._scan(conditions, names, values)
+        except Exception as exc:
+            raise _translate(exc, f"read the entries of {dataset or 'every dataset'}") from exc
+        found = [self._entry(item) for item in items]
+        return sorted(found, key=lambda e: (e.started_at is not None, e.started_at), reverse=True)
+
+    def _scan(
+        self, conditions: list[str], names: dict[str, str], values: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        # Only ledger items have a bucket: build state and cursors share the table but not the shape.
         scan: dict[str, Any] = {
             "TableName": self.table,
-            "FilterExpression": " AND ".join(conditions),
-            "ExpressionAttributeNames": names,
+            "FilterExpression": " AND ".join(["attribute_exists(#bucket)", *conditions]),
+            "ExpressionAttributeNames": {"#bucket": "bucket", **names},
         }
         if values:
             scan["ExpressionAttributeValues"] = values
-        found: list[LedgerEntry] = []
-        try:
-            for page in self.client.get_paginator("scan").paginate(**scan):
-                found += [self._entry(item) for item in page.get("Items", [])]
-        except Exception as exc:
-            raise _translate(exc, "scan") from exc
-        return sorted(found, key=lambda e: (e.started_at is not None, e.started_at), reverse=True)
+        return [item for page in self.client.get_paginator("scan").paginate(**scan) for item in page["Items"]]
 
     def _entry(self, item: dict[str, Any]) -> LedgerEntry:
         values = {k: self._in.deserialize(v) for k, v in item.items()}

@@ -21,7 +21,8 @@ TARGET = 120 * 1024 * 1024
 # Not needed at run time: test suites, caches, type stubs and the packaging tools themselves.
 AARCH64_PLATFORMS = ("manylinux2014_aarch64", *(f"manylinux_2_{minor}_aarch64" for minor in range(17, 35)))
 STRIP_DIRS = ("__pycache__", "tests", "test", "testing")
-STRIP_PACKAGES = ("pip", "setuptools", "wheel", "_distutils_hack")
+# pygments is rich's syntax highlighter: the CLI's, and no handler imports rich at all.
+STRIP_PACKAGES = ("pip", "setuptools", "wheel", "_distutils_hack", "pygments")
 STRIP_SUFFIXES = (".pyc", ".pyi", ".pxd", ".pyx")
 
 

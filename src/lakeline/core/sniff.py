@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import gzip
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from lakeline.core.contracts import Contract, SchemaPolicy, SourceFormat
 
@@ -63,11 +65,16 @@ def check_expansion(
     Raises:
         FileRejectedError: If it expands beyond ``max_ratio`` times its size, or is corrupt.
     """
+    # ISA-L inflates about 4x faster than zlib, and this pass comes on top of the engine's read.
+    from isal import igzip, isal_zlib
+
+    inflate: Callable[[Path, str], BinaryIO] = igzip.open  # isal's functions are not annotated
+    corrupt = cast("type[Exception]", isal_zlib.error)  # its stub declares an instance, not a class
     size = path.stat().st_size
     limit = min(max(size * max_ratio, floor), cap)
     total = 0
     try:
-        with gzip.open(path, "rb") as handle:
+        with inflate(path, "rb") as handle:
             while chunk := handle.read(1024**2):
                 total += len(chunk)
                 if total > limit:
@@ -75,7 +82,7 @@ def check_expansion(
                         f"gzip expands beyond {limit:,} bytes from {size:,} (the bound: {max_ratio}x, at "
                         f"least {floor:,} and at most {cap:,} bytes): refused as a decompression bomb"
                     )
-    except (OSError, EOFError, zlib.error) as exc:
+    except (OSError, EOFError, zlib.error, corrupt) as exc:
         raise FileRejectedError(f"gzip stream is corrupt: {exc}") from None
     return total
 

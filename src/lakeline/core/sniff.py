@@ -10,6 +10,7 @@ import csv
 import gzip
 import zlib
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -32,10 +33,18 @@ class FileRejectedError(Exception):
 
 @dataclass(frozen=True)
 class Sniffed:
-    """What the first bytes of an object tell: compression and, for CSV, the header."""
+    """What the first bytes of an object tell: compression and, for CSV, the header.
+
+    Attributes:
+        gzip: Whether the bytes to read are gzip-compressed.
+        header: The CSV header's fields (None for other formats).
+        plain: A decompressed copy of a gzip object, when sniffing wrote one; read it
+            instead of the object (``gzip`` is then False).
+    """
 
     gzip: bool
     header: tuple[str, ...] | None
+    plain: Path | None = None
 
 
 def _head(path: Path, compressed: bool) -> bytes:
@@ -58,14 +67,29 @@ EXPANSION_CAP = 100 * 1024**3
 
 
 def check_expansion(
-    path: Path, max_ratio: int = MAX_EXPANSION, floor: int = EXPANSION_FLOOR, cap: int = EXPANSION_CAP
+    path: Path,
+    max_ratio: int = MAX_EXPANSION,
+    floor: int = EXPANSION_FLOOR,
+    cap: int = EXPANSION_CAP,
+    plain_to: Path | None = None,
+    budget: int = 0,
 ) -> int:
     """Stream-decompress a gzip object, stopping at its bound; returns its decompressed size.
 
+    Args:
+        path: The gzip object.
+        max_ratio: The bound, as a multiple of the object's size...
+        floor: ...never below this many bytes...
+        cap: ...and never above this many.
+        plain_to: Where to write the decompressed bytes while they are read anyway, so that
+            an engine can read them in parallel instead of inflating the object again.
+        budget: The most bytes to write there; past it the copy is removed, and the caller
+            reads the gzip object itself.
+
     Raises:
-        FileRejectedError: If it expands beyond ``max_ratio`` times its size, or is corrupt.
+        FileRejectedError: If it expands beyond the bound, or is corrupt.
     """
-    # ISA-L inflates about 4x faster than zlib, and this pass comes on top of the engine's read.
+    # ISA-L inflates about 4x faster than zlib.
     from isal import igzip, isal_zlib
 
     inflate: Callable[[Path, str], BinaryIO] = igzip.open  # isal's functions are not annotated
@@ -73,8 +97,11 @@ def check_expansion(
     size = path.stat().st_size
     limit = min(max(size * max_ratio, floor), cap)
     total = 0
-    try:
-        with inflate(path, "rb") as handle:
+    kept = False
+    with ExitStack() as stack:
+        copy = stack.enter_context(plain_to.open("wb")) if plain_to is not None else None
+        try:
+            handle = stack.enter_context(inflate(path, "rb"))
             while chunk := handle.read(1024**2):
                 total += len(chunk)
                 if total > limit:
@@ -82,13 +109,28 @@ def check_expansion(
                         f"gzip expands beyond {limit:,} bytes from {size:,} (the bound: {max_ratio}x, at "
                         f"least {floor:,} and at most {cap:,} bytes): refused as a decompression bomb"
                     )
-    except (OSError, EOFError, zlib.error, corrupt) as exc:
-        raise FileRejectedError(f"gzip stream is corrupt: {exc}") from None
+                if copy is not None and total > budget:
+                    copy.close()  # too big to keep: the engine reads the gzip object instead
+                    copy = None
+                elif copy is not None:
+                    copy.write(chunk)
+            kept = copy is not None
+        except (OSError, EOFError, zlib.error, corrupt) as exc:
+            raise FileRejectedError(f"gzip stream is corrupt: {exc}") from None
+        finally:
+            if plain_to is not None and not kept:
+                plain_to.unlink(missing_ok=True)
     return total
 
 
-def sniff(path: Path, contract: Contract) -> Sniffed:
+def sniff(path: Path, contract: Contract, plain_to: Path | None = None, budget: int = 0) -> Sniffed:
     """Inspect an object's first bytes.
+
+    Args:
+        path: The object.
+        contract: Its dataset's contract.
+        plain_to: Where to leave a decompressed copy of a gzip text object (see ``check_expansion``).
+        budget: The most bytes that copy may take.
 
     Raises:
         FileRejectedError: If the object is empty, binary where text was
@@ -108,17 +150,18 @@ def sniff(path: Path, contract: Contract) -> Sniffed:
             raise FileRejectedError("expected a Parquet file, but the object does not start with PAR1")
         return Sniffed(gzip=False, header=None)
     head = _head(path, compressed)
+    plain = None
     if compressed:
-        check_expansion(path)
+        check_expansion(path, plain_to=plain_to, budget=budget)
+        plain = plain_to if plain_to is not None and plain_to.exists() else None
     if not head:
         raise FileRejectedError("the object is empty once decompressed")
     if b"\x00" in head:
         raise FileRejectedError(f"expected {fmt.value} text, but the object holds binary data (NUL bytes)")
     if head.startswith(PARQUET_MAGIC):
         raise FileRejectedError(f"expected {fmt.value} text, but the object is a Parquet file")
-    if fmt in (SourceFormat.CSV, SourceFormat.TSV):
-        return Sniffed(gzip=compressed, header=_csv_header(head, contract))
-    return Sniffed(gzip=compressed, header=None)
+    header = _csv_header(head, contract) if fmt in (SourceFormat.CSV, SourceFormat.TSV) else None
+    return Sniffed(gzip=compressed and plain is None, header=header, plain=plain)
 
 
 def _csv_header(head: bytes, contract: Contract) -> tuple[str, ...]:

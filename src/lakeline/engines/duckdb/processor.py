@@ -10,6 +10,7 @@ docs/adr/0002-processing-engine.md for the measurements.
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,12 +120,16 @@ class DuckDBProcessor:
             con.close()
 
     def _reader(
-        self, con: Any, contract: Contract, source: Path, parallel: bool = True
+        self, con: Any, contract: Contract, source: Path, work_dir: Path, parallel: bool = True
     ) -> tuple[Reader, list[str]]:
         """Choose the reader and enforce the schema policy on the object's fields."""
         import duckdb
 
-        sniffed = sniff(source, contract)
+        # A gzip stream is read by one thread; its decompressed copy, where the disk has room
+        # for it beside the spill files, by all of them.
+        budget = shutil.disk_usage(work_dir).free // 3
+        sniffed = sniff(source, contract, plain_to=work_dir / "plain", budget=budget)
+        source = sniffed.plain or source
         fmt = contract.source.format
         try:
             if fmt in (SourceFormat.CSV, SourceFormat.TSV):
@@ -157,7 +162,7 @@ class DuckDBProcessor:
     def _process(self, con: Any, job: _Job, parallel: bool = True) -> EngineOutput:
         import duckdb
 
-        reader, warnings = self._reader(con, job.contract, job.source, parallel)
+        reader, warnings = self._reader(con, job.contract, job.source, job.work_dir, parallel)
         create = "CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader, job.processed_at)
         try:
             in_order = _keeps_order(con, create)

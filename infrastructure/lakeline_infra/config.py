@@ -35,6 +35,15 @@ class EnvConfig:
     schema_policy_override: Literal["strict", "additive"] | None = None
 
     @property
+    def lambda_ephemeral_mb(self) -> int:
+        """``/tmp`` of process_object: the object's copy, its outputs and DuckDB's spill files.
+
+        Each is at most about the object's size; a gzip object's decompressed copy is made only
+        when a third of what is left free holds it. Lambda allows 512 to 10,240 MB.
+        """
+        return min(max(3 * self.max_lambda_object_bytes // 1024**2, 512), 10240)
+
+    @property
     def project(self) -> str:
         """The name prefix of the environment's resources."""
         return f"lakeline-{self.name}"

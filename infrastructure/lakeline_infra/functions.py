@@ -45,6 +45,7 @@ class LakelineFunction(Construct):
         timeout: cdk.Duration,
         concurrency: int,
         environment: dict[str, str],
+        ephemeral_mb: int = 512,
     ) -> None:
         super().__init__(scope, construct_id)
         log_group = logs.LogGroup(
@@ -65,6 +66,7 @@ class LakelineFunction(Construct):
             # An asset for `cdk deploy`; CloudFormation parameters for the plain-template export.
             code=lambda_.Code.from_asset(str(code)) if code else lambda_.Code.from_cfn_parameters(),
             memory_size=memory_mb,
+            ephemeral_storage_size=cdk.Size.mebibytes(ephemeral_mb),
             timeout=timeout,
             reserved_concurrent_executions=concurrency,
             role=self.role,

@@ -76,6 +76,7 @@ class Ingestion(Construct):
             handler=HANDLER,
             description="process_object: read raw, write curated and quarantine",
             memory_mb=config.lambda_memory_mb,
+            ephemeral_mb=config.lambda_ephemeral_mb,
             timeout=timeout,
             concurrency=config.lambda_reserved_concurrency,
             environment={

@@ -121,6 +121,8 @@ def test_function_is_arm64_python312_with_reserved_concurrency(dev: assertions.T
             "Runtime": "python3.12",
             "Handler": "lakeline.entrypoints.aws_lambda.process_object.handler",
             "ReservedConcurrentExecutions": ENVIRONMENTS["dev"].lambda_reserved_concurrency,
+            # Room in /tmp for the largest object it processes, its outputs and DuckDB's spill.
+            "EphemeralStorage": {"Size": 3 * ENVIRONMENTS["dev"].max_lambda_object_bytes // 1024**2},
             "TracingConfig": {"Mode": "Active"},
             "Environment": {"Variables": Match.object_like({"LAKELINE_LEDGER_TABLE": Match.any_value()})},
         },

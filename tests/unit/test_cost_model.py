@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from lakeline.core.cost_model import DAYS, DEPLOYMENTS, PARQUET_RATIO, Workload, estimate, naive, total
+from lakeline.core.cost_model import (
+    DAYS,
+    DEPLOYMENTS,
+    PARQUET_RATIO,
+    Workload,
+    beyond_the_design,
+    estimate,
+    naive,
+    total,
+)
 from lakeline.core.pricing import TB
 from lakeline.entrypoints.cli import main
 
@@ -54,3 +63,23 @@ def test_the_command_prints_both_designs_and_the_price_date() -> None:
     assert result.exit_code == 0, result.output
     assert "lakeline (dev)" in result.output and "naive" in result.output
     assert "Prices: 2026-11 (us-east-1, public list prices)" in result.output
+
+
+def test_a_workload_beyond_the_configuration_is_named() -> None:
+    dev, prod = DEPLOYMENTS["dev"], DEPLOYMENTS["prod"]
+    big_files = Workload(gb_per_day=150, files_per_day=100, queries_per_day=0)
+    wide_queries = Workload(gb_per_day=10, files_per_day=100, days_per_query=7)
+
+    assert beyond_the_design(Workload(gb_per_day=1, files_per_day=100, days_per_query=1), dev) == []
+    assert "1.5 GB is above the 1 GB" in beyond_the_design(big_files, dev)[0]
+    assert beyond_the_design(big_files, prod) == []  # prod's limits: 2 GB objects, 100 GB scans
+    (warning,) = beyond_the_design(wide_queries, dev)
+    assert "scans 3.6 GB, above the workgroup's 1 GB cut-off" in warning
+    assert beyond_the_design(wide_queries, prod) == []
+
+
+def test_the_command_warns_before_its_tables() -> None:
+    result = CliRunner().invoke(main, ["cost", "--gb-per-day", "500", "--files-per-day", "100"])
+
+    assert result.exit_code == 0, result.output
+    assert "warning: an average file of 5.0 GB" in " ".join(result.output.split())

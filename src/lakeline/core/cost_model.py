@@ -38,7 +38,7 @@ KMS_KEY_MONTH = 1.00
 
 # lakeline's measurements (docs/benchmarks.md).
 PARQUET_RATIO = 0.17  # zstd Parquet bytes per CSV byte (taxi trips)
-LAMBDA_MB_PER_SECOND = 30.0  # processing throughput of one vCPU (58 MB/s measured on 2 cores)
+LAMBDA_MB_PER_SECOND = 40.0  # processing throughput of one vCPU (79-83 MB/s measured on 2 cores)
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,9 @@ class Deployment:
     raw_archive: str = "INTELLIGENT_TIERING"  # or GLACIER
     datasets: int = 2
     alarms: int = 12
+    max_object_gb: float = 1.0  # larger objects are handed from Lambda to Glue job runs
+    lambda_timeout_minutes: int = 5
+    athena_cutoff_gb: float = 1.0  # the workgroup cancels a query that would scan more
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,12 @@ class Line:
 def _stored_gb(workload: Workload, ratio: float = 1.0) -> float:
     """GB held at steady state: every day's data for the retention period."""
     return workload.gb_per_day * ratio * workload.retention_days
+
+
+def _scanned_per_query(workload: Workload) -> float:
+    """Bytes a typical query reads: its days of partitions, its share of the columns."""
+    w = workload
+    return w.gb_per_day * PARQUET_RATIO * w.days_per_query * w.column_share * GB
 
 
 def estimate(workload: Workload, deployment: Deployment) -> list[Line]:
@@ -106,8 +115,7 @@ def estimate(workload: Workload, deployment: Deployment) -> list[Line]:
     runs_month = d.workflow_runs_per_day * DAYS
     glue = runs_month * d.glue_workers * max(d.glue_minutes_per_run, 1) / 60 * glue_price
     quality = runs_month * d.quality_tables * 2 * max(d.quality_minutes_per_run, 1) / 60 * GLUE_DPU_HOUR
-    scanned_per_query = w.gb_per_day * PARQUET_RATIO * w.days_per_query * w.column_share * GB
-    athena = w.queries_per_day * DAYS * max(scanned_per_query, 10 * 1024**2) / TB * ATHENA_USD_PER_TB
+    athena = w.queries_per_day * DAYS * max(_scanned_per_query(w), 10 * 1024**2) / TB * ATHENA_USD_PER_TB
     monitoring = (
         d.datasets * 15 * CLOUDWATCH_METRIC_MONTH
         + d.alarms * CLOUDWATCH_ALARM_MONTH
@@ -201,18 +209,43 @@ def naive(workload: Workload) -> list[Line]:
     ]
 
 
+def beyond_the_design(workload: Workload, deployment: Deployment) -> list[str]:
+    """Where the workload leaves what the estimate assumes, each as a sentence for the reader."""
+    w, d = workload, deployment
+    found = []
+    file_gb = w.gb_per_day / w.files_per_day
+    if file_gb > d.max_object_gb:
+        found.append(
+            f"an average file of {file_gb:,.1f} GB is above the {d.max_object_gb:g} GB that the Lambda "
+            "function processes: such files are handed to Glue job runs, which this estimate prices "
+            "as Lambda time (see docs/cost.md)"
+        )
+    scanned_gb = _scanned_per_query(w) / GB
+    if scanned_gb > d.athena_cutoff_gb:
+        found.append(
+            f"a typical query scans {scanned_gb:,.1f} GB, above the workgroup's {d.athena_cutoff_gb:g} GB "
+            "cut-off: Athena would cancel it, so the Athena line prices queries that would not run"
+        )
+    return found
+
+
 def total(lines: list[Line]) -> float:
     """The sum of the lines."""
     return sum(line.usd_per_month for line in lines)
 
 
-__all__ = ["DEPLOYMENTS", "PRICES_AS_OF", "Deployment", "Line", "Workload", "estimate", "naive", "total"]
+__all__ = [
+    "DEPLOYMENTS", "PRICES_AS_OF", "Deployment", "Line", "Workload", "beyond_the_design", "estimate", "naive",
+    "total",
+]  # fmt: skip
 
 
 # The sizing of each environment: the CDK app's configuration reads these, and `lakeline cost` prices them.
 DEPLOYMENTS: dict[str, Deployment] = {
     "dev": Deployment(lambda_memory_mb=1769, glue_workers=2, glue_flex=True, workflow_runs_per_day=4,
-                      raw_archive="INTELLIGENT_TIERING"),
+                      raw_archive="INTELLIGENT_TIERING", max_object_gb=1, lambda_timeout_minutes=5,
+                      athena_cutoff_gb=1),
     "prod": Deployment(lambda_memory_mb=3008, glue_workers=10, glue_flex=False, workflow_runs_per_day=24,
-                       raw_archive="GLACIER"),
+                       raw_archive="GLACIER", max_object_gb=2, lambda_timeout_minutes=10,
+                       athena_cutoff_gb=100),
 }  # fmt: skip

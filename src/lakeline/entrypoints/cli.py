@@ -259,11 +259,22 @@ def cost(
     gb_per_day: float, files_per_day: int, queries_per_day: int, retention_days: int, environment: str
 ) -> None:
     """Estimate the monthly AWS cost of a workload on lakeline, against a naive design of it."""
-    from lakeline.core.cost_model import DEPLOYMENTS, PRICES_AS_OF, Workload, estimate, naive, total
+    from lakeline.core.cost_model import (
+        DEPLOYMENTS,
+        PRICES_AS_OF,
+        Workload,
+        beyond_the_design,
+        estimate,
+        naive,
+        total,
+    )
     from lakeline.entrypoints.render import cost_table
 
     workload = Workload(gb_per_day, files_per_day, queries_per_day, retention_days)
-    ours, theirs = estimate(workload, DEPLOYMENTS[environment]), naive(workload)
+    deployment = DEPLOYMENTS[environment]
+    ours, theirs = estimate(workload, deployment), naive(workload)
+    for warning in beyond_the_design(workload, deployment):
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
     console.print(cost_table(f"lakeline ({environment})", ours))
     console.print(cost_table("naive: CSV in S3 Standard, an hourly crawler, Athena over raw CSV", theirs))
     saving = total(theirs) - total(ours)

@@ -76,3 +76,38 @@ def test_build_state_and_runs_are_queried(counting: Counting) -> None:
     assert fingerprints == {"2024-01-01": "f1", "2024-01-02": "f2", "2024-01-03": "f3"}
     assert [r.run_id for r in latest] == ["run-3", "run-2"]
     assert "Scan" not in counting.calls and set(counting.calls) == {"Query"}
+
+
+def test_items_written_before_the_index_are_backfilled_once(
+    dynamodb_ledger: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from lakeline.entrypoints.cli import main
+
+    old = [  # as the adapters wrote them before the index existed
+        {"object_id": {"S": "lake/raw/trips/a.csv"}, "bucket": {"S": "lake"}, "key": {"S": "raw/trips/a.csv"},
+         "dataset": {"S": "trips"}, "status": {"S": "processed"}, "version": {"S": "e"},
+         "started_at": {"S": NOW.isoformat()}, "size": {"N": "10"}},
+        {"object_id": {"S": "build#model#2024-01-01"}, "model": {"S": "model"},
+         "partition": {"S": "2024-01-01"}, "fingerprint": {"S": "f"}, "rows": {"N": "1"},
+         "built_at": {"S": NOW.isoformat()}},
+        {"object_id": {"S": "run#build#r1"}, "run_id": {"S": "r1"}, "kind": {"S": "build"},
+         "started_at": {"S": NOW.isoformat()}, "finished_at": {"S": NOW.isoformat()}, "stats": {"S": "{}"}},
+        {"object_id": {"S": "cursor#trips"}, "cursor": {"S": "{}"}},
+    ]  # fmt: skip
+    for item in old:
+        dynamodb_ledger.put_item(TableName="ledger", Item=item)
+    ledger, state = DynamoDbLedger("ledger", dynamodb_ledger), DynamoDbBuildState("ledger", dynamodb_ledger)
+    assert ledger.entries("trips") == [] and state.fingerprints("model") == {} and state.runs() == []
+    monkeypatch.setenv("LAKELINE_LEDGER_TABLE", "ledger")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+    first = CliRunner().invoke(main, ["ledger", "backfill"])
+    again = CliRunner().invoke(main, ["ledger", "backfill"])
+
+    assert first.exit_code == 0 and "3 item(s) of ledger given their collection" in first.output, first.output
+    assert "0 item(s)" in again.output
+    assert [e.key for e in ledger.entries("trips", Status.PROCESSED)] == ["raw/trips/a.csv"]
+    assert state.fingerprints("model") == {"2024-01-01": "f"}
+    assert [r.run_id for r in state.runs()] == ["r1"]

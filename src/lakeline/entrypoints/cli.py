@@ -328,6 +328,30 @@ def redrive(ctx: click.Context, target: str) -> None:
     _process(runtime, todo)
 
 
+@main.group()
+def ledger() -> None:
+    """Maintain the ledger."""
+
+
+@ledger.command("backfill")
+@_fail_cleanly
+def ledger_backfill() -> None:
+    """On AWS: index items written before the ledger table had its index ($LAKELINE_LEDGER_TABLE).
+
+    Run it once after upgrading a stack whose table already holds data (ADR 0010).
+    """
+    import os
+
+    from lakeline.adapters.aws.clients import AwsClients
+    from lakeline.adapters.aws.ledger_table import backfill
+
+    table = os.environ.get("LAKELINE_LEDGER_TABLE")
+    if not table:
+        raise click.UsageError("set LAKELINE_LEDGER_TABLE to the ledger table's name (see docs/aws.md)")
+    updated = backfill(AwsClients.from_env().dynamodb(), table)
+    console.print(f"{updated} item(s) of {table} given their collection")
+
+
 @main.command()
 @click.option("--watch", is_flag=True, help="Keep processing files as they land.")
 @click.option(

@@ -72,3 +72,49 @@ def query_collection(
         **extra,
     )
     return [item for page in pages for item in page.get("Items", [])]
+
+
+def _collection_of(item: dict[str, Any]) -> tuple[str, str] | None:
+    """The collection and sort value an item written before the index should have, if any."""
+    key = item[KEY]["S"]
+    text = {name: value["S"] for name, value in item.items() if "S" in value}
+    if key.startswith(BUILDS) and "model" in text and "partition" in text:
+        return BUILDS + text["model"], text["partition"]
+    if key.startswith(RUNS) and "started_at" in text:
+        return RUNS, text["started_at"]
+    if "bucket" in text and "dataset" in text:  # a ledger entry; cursors and pulls need none
+        return OBJECTS + text["dataset"], text.get("started_at", "")
+    return None
+
+
+def backfill(client: Any, table: str) -> int:
+    """Give every item written before the index its collection; returns how many were updated.
+
+    Safe to run again and while the pipeline runs: an item that has a collection is left alone.
+    """
+    updated = 0
+    pages = client.get_paginator("scan").paginate(
+        TableName=table,
+        FilterExpression="attribute_not_exists(#collection)",
+        ExpressionAttributeNames={"#collection": COLLECTION},
+    )
+    for item in (item for page in pages for item in page.get("Items", [])):
+        found = _collection_of(item)
+        if found is None:
+            continue
+        try:
+            client.update_item(
+                TableName=table,
+                Key={KEY: item[KEY]},
+                UpdateExpression="SET #collection = :collection, #sort = :sort",
+                ConditionExpression="attribute_not_exists(#collection)",
+                ExpressionAttributeNames={"#collection": COLLECTION, "#sort": SORT},
+                ExpressionAttributeValues={
+                    ":collection": {"S": found[0]},
+                    ":sort": {"S": found[1] or "-"},
+                },
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            continue  # written again meanwhile, with its collection
+        updated += 1
+    return updated

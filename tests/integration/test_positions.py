@@ -99,3 +99,26 @@ def test_validation_keeps_the_order_with_long_in_lists(contract: Contract, tmp_p
         assert processor._keeps_order(con, create)
         con.execute("RESET disabled_optimizers")
         assert not processor._keeps_order(con, create), "without the setting, an IN list is planned as a join"
+
+
+def test_the_plan_is_checked_once_per_shape_of_query(
+    contract: Contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    real = processor._keeps_order
+    monkeypatch.setattr(
+        processor, "_keeps_order", lambda con, create: checked.append(create) or real(con, create)
+    )
+    engine = DuckDBProcessor()
+    for name in ("a.csv", "b.csv"):  # two objects of one dataset: the same query but for their paths
+        source = tmp_path / name
+        spec = GeneratorSpec(200, 1, 0.1, len(name) + ord(name[0]))
+        write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, source)
+        obj = ObjectRef("lake", f"raw/taxi_trips/{name}", source.stat().st_size, "e")
+        (tmp_path / f"work-{name}").mkdir()
+        output = engine.process(
+            contract, source, obj, tmp_path / f"work-{name}", name, datetime(2026, 11, 30)
+        )
+        assert output.rows_quarantined > 0
+
+    assert len(checked) == 1

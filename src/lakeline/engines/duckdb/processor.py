@@ -62,6 +62,9 @@ class DuckDBProcessor:
 
     def __init__(self, settings: DuckDBSettings | None = None) -> None:
         self.settings = settings or DuckDBSettings()
+        # Whether validation keeps the order, by its SQL with the object's paths left out: the
+        # plan's shape does not depend on them, and planning costs 10 ms, 10% of a small object.
+        self._keeps_order: dict[str, bool] = {}
 
     def process(
         self,
@@ -165,7 +168,10 @@ class DuckDBProcessor:
         reader, warnings = self._reader(con, job.contract, job.source, job.work_dir, parallel)
         create = "CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader, job.processed_at)
         try:
-            in_order = _keeps_order(con, create)
+            shape = create.replace(str(job.source), "").replace(str(job.work_dir), "")
+            if shape not in self._keeps_order:
+                self._keeps_order[shape] = _keeps_order(con, create)
+            in_order = self._keeps_order[shape]
             con.execute(create)
             rows_in, kept, quarantined, unparsed = con.execute(
                 _template("counts").format(rejects=reader.rejects)

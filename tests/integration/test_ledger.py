@@ -68,3 +68,16 @@ def test_entries_filter_by_dataset_and_status(ledger: Any) -> None:
     assert [e.key for e in ledger.entries(status=Status.FAILED)] == ["raw/u/b.csv"]
     assert [e.key for e in ledger.entries(dataset="t", status=Status.PROCESSING)] == ["raw/t/a.csv"]
     assert ledger.entries(dataset="t", status=Status.FAILED) == []
+
+
+def test_the_state_database_logs_ahead_and_syncs_at_checkpoints(tmp_path: Path) -> None:
+    from lakeline.adapters.local.sqlite_statements import connect
+
+    SqliteLedger(tmp_path / "state.db")
+    con = connect(tmp_path / "state.db")
+    try:
+        # WAL: readers and one writer at once, across processes; NORMAL (1): no fsync per commit.
+        assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert con.execute("PRAGMA synchronous").fetchone() == (1,)
+    finally:
+        con.close()

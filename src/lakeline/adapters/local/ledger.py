@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from lakeline.adapters.local.sqlite_statements import connect, create
 from lakeline.core.ledger import LedgerEntry, Status
 from lakeline.core.objects import ObjectRef
 from lakeline.sqlfiles import named_queries
@@ -24,15 +25,11 @@ class SqliteLedger:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as con, con:
-            con.executescript(_SCHEMA.read_text(encoding="utf-8"))
+        create(path, _SCHEMA.read_text(encoding="utf-8"))
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con = connect(self.path, autocommit=True)
         con.row_factory = sqlite3.Row
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA busy_timeout=30000")
         return con
 
     def get(self, object_id: str) -> LedgerEntry | None:

@@ -57,6 +57,18 @@ def test_status_and_query_agree_with_the_ledger(demo_dir: tuple[Path, str]) -> N
     assert bad.splitlines()[1] == str(summary["rows_quarantined"])
 
 
+def test_pull_history_shows_the_cursor_and_each_pull(demo_dir: tuple[Path, str]) -> None:
+    folder, _ = demo_dir
+
+    out = lakeline(folder, "pull", "weather_observations", "--history").stdout
+
+    assert out.startswith("cursor: 20")  # the newest observation time pulled
+    (first,) = [line for line in out.splitlines() if "│ ok" in line][:1]
+    assert "│     3 │     288 │" in first  # pages, records
+    unknown = lakeline(folder, "pull", "no_such_dataset", "--history", ok=False)
+    assert unknown.returncode != 0 and "no_such_dataset" in unknown.stderr + unknown.stdout
+
+
 def test_running_the_demo_again_is_safe(demo_dir: tuple[Path, str]) -> None:
     folder, _ = demo_dir
     before = lakeline(

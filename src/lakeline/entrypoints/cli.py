@@ -183,13 +183,26 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], dataset: str, no_process
 
 @main.command()
 @click.argument("dataset")
+@click.option(
+    "--history", is_flag=True, help="Show the dataset's cursor and its earlier pulls; pull nothing."
+)
 @click.pass_context
 @_fail_cleanly
-def pull(ctx: click.Context, dataset: str) -> None:
+def pull(ctx: click.Context, dataset: str, history: bool) -> None:
     """Pull new records of an HTTP dataset into raw/, then process them from their event."""
     from lakeline.usecases.pull import pull as pull_dataset
 
     runtime = _runtime(ctx)
+    if history:
+        from lakeline.entrypoints.render import pulls_table
+
+        contract = runtime.contracts.get(dataset)  # an unknown dataset fails here, by name
+        cursor = runtime.cursors.get(contract.name)
+        console.print(
+            f"cursor: {cursor.value if cursor else 'none yet (the first pull starts from the beginning)'}"
+        )
+        console.print(pulls_table(contract.name, runtime.cursors.runs(contract.name)))
+        return
     result = pull_dataset(runtime.contracts.get(dataset), runtime.pull_deps)
     console.print(
         f"pulled {result.records:,} records in {result.pages} pages"

@@ -153,6 +153,16 @@ def runs_table(runs: Sequence[RunRecord]) -> Table:
     return table
 
 
+def pulls_table(dataset: str, pulls: Sequence[tuple[Any, ...]]) -> Table:
+    """Every pull of an HTTP dataset, oldest first: when, how it ended, what it brought."""
+    table = Table(title=f"Pulls of {dataset}", title_justify="left", header_style="bold")
+    for name in ("at", "status", "pages", "records", "detail"):
+        table.add_column(name, justify="right" if name in ("pages", "records") else "left")
+    for _, at, status, pages, records, detail in pulls:
+        table.add_row(str(at)[:19].replace("T", " "), str(status), f"{pages:,}", f"{records:,}", str(detail))
+    return table
+
+
 def cost_table(title: str, lines: Sequence[Line]) -> Table:
     """One line per service: its monthly cost and the assumption behind it."""
     table = Table(title=title, title_justify="left", header_style="bold")

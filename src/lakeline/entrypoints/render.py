@@ -72,20 +72,34 @@ def print_result(console: Console, result: QueryResult, fmt: str) -> None:
 
 
 def ledger_table(entries: Sequence[LedgerEntry], title: str = "Ledger") -> Table:
-    """Ledger entries as a table: one line per object."""
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for name, justify in (
-        ("object", "left"), ("status", "left"), ("rows in", "right"), ("kept", "right"),
-        ("quarantined", "right"), ("partitions", "left"), ("ms", "right"), ("note", "left"),
-    ):  # fmt: skip
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for e in entries:
-        note = e.error or "; ".join(e.warnings)
-        table.add_row(
-            e.key, e.status.value, f"{e.rows_in:,}", f"{e.rows_kept:,}", f"{e.rows_quarantined:,}",
-            ", ".join(e.partitions), str(e.duration_ms or ""), note[:80],
-        )  # fmt: skip
+    """Ledger entries as a table: one line per object, readable in an 80-column terminal."""
+    notes = [e.error or "; ".join(e.warnings) for e in entries]
+    table = Table(title=title, title_justify="left", header_style="bold", expand=True)
+    # Keys, partitions and notes wrap rather than lose their ends (the end of a key is what tells
+    # objects apart); the numbers never wrap. The key takes most of the room left.
+    table.add_column("object", overflow="fold", ratio=3)
+    table.add_column("status", no_wrap=True)
+    for name in ("rows in", "kept", "quar."):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("partitions", overflow="fold", ratio=1, min_width=10)
+    table.add_column("ms", justify="right", no_wrap=True)
+    if any(notes):
+        table.add_column("note", overflow="fold", ratio=2)
+    for e, note in zip(entries, notes, strict=True):
+        row = [
+            e.key.removeprefix("raw/"), e.status.value, f"{e.rows_in:,}", f"{e.rows_kept:,}",
+            f"{e.rows_quarantined:,}", _partition_span(e.partitions), str(e.duration_ms or ""),
+        ]  # fmt: skip
+        table.add_row(*row, *([note[:200]] if any(notes) else []))
     return table
+
+
+def _partition_span(partitions: Sequence[str]) -> str:
+    """Up to two partitions by name; more as the first and last, and how many."""
+    if len(partitions) <= 2:
+        return ", ".join(partitions)
+    ordered = sorted(partitions)
+    return f"{ordered[0]}..{ordered[-1]} ({len(ordered)})"
 
 
 def explanation_table(explanation: Explanation) -> Table:
@@ -111,13 +125,14 @@ def explanation_table(explanation: Explanation) -> Table:
 def build_table(results: Sequence[ModelBuild]) -> Table:
     """What a build did, per model."""
     table = Table(title="Analytics build", title_justify="left", header_style="bold")
-    for name, justify in (("model", "left"), ("rebuilt", "left"), ("removed", "left"), ("unchanged", "right"),
-                          ("rows", "right"), ("seconds", "right")):  # fmt: skip
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("model", overflow="fold")
+    for name in ("rebuilt", "removed"):
+        table.add_column(name, overflow="fold")
+    for name in ("unchanged", "rows", "seconds"):
+        table.add_column(name, justify="right", no_wrap=True)
     for r in results:
-        rebuilt = ", ".join(r.rebuilt[:3]) + (f" (+{len(r.rebuilt) - 3})" if len(r.rebuilt) > 3 else "")
-        table.add_row(r.model, rebuilt or "-", ", ".join(r.removed) or "-", str(r.unchanged), f"{r.rows:,}",
-                      f"{r.seconds:.2f}")  # fmt: skip
+        table.add_row(r.model, _partition_span(r.rebuilt) or "-", _partition_span(r.removed) or "-",
+                      str(r.unchanged), f"{r.rows:,}", f"{r.seconds:.2f}")  # fmt: skip
     return table
 
 

@@ -1,0 +1,44 @@
+"""What the CLI prints stays readable in an 80-column terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from lakeline.core.ledger import LedgerEntry, Status
+from lakeline.entrypoints.render import ledger_table
+
+
+def entry(key: str, partitions: list[str], error: str | None = None) -> LedgerEntry:
+    return LedgerEntry(
+        f"lake/{key}", "lake", key, "taxi_trips", "v1", Status.FAILED if error else Status.PROCESSED,
+        rows_in=20_000, rows_kept=19_630, rows_quarantined=370, partitions=partitions, error=error,
+    )  # fmt: skip
+
+
+def printed(*entries: LedgerEntry) -> str:
+    console = Console(width=80, record=True, color_system=None)
+    console.print(ledger_table(list(entries)))
+    return console.export_text()
+
+
+def test_long_keys_wrap_instead_of_losing_their_ends() -> None:
+    out = printed(
+        entry("raw/taxi_trips/yellow_tripdata_2024-01-03.csv", ["2024-01-03"]),
+        entry("raw/taxi_trips/yellow_tripdata_2024-01-04.csv", ["2024-01-04"]),
+    )
+
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    joined = "".join(line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│"))
+    assert "taxi_trips/yellow_tripdata_2024-01-03.csv" in joined
+    assert "taxi_trips/yellow_tripdata_2024-01-04.csv" in joined
+
+
+def test_many_partitions_are_shown_as_a_span_and_notes_only_when_there_are_some() -> None:
+    days = [f"2024-01-{d:02}" for d in range(1, 31)]
+
+    quiet = printed(entry("raw/taxi_trips/a.csv", days))
+    failing = printed(entry("raw/taxi_trips/b.csv", [], error="cannot read the object as csv"))
+
+    assert "note" not in quiet and "(30)" in quiet and "2024-01-15" not in quiet
+    assert "note" in failing and "cannot" in failing

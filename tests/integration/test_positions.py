@@ -122,3 +122,17 @@ def test_the_plan_is_checked_once_per_shape_of_query(
         assert output.rows_quarantined > 0
 
     assert len(checked) == 1
+
+
+def test_the_remembered_plans_are_bounded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(processor, "_keeps_order", lambda con, create: True)
+    engine = DuckDBProcessor()
+    obj = ObjectRef("lake", "raw/x", 1, "e")
+    contract = load_contract(ROOT / "datasets" / "taxi_trips.yaml")
+    job = processor._Job(contract, tmp_path / "in.csv", obj, tmp_path, "x", datetime(2026, 11, 30))
+
+    for n in range(processor._PLANS_KEPT + 10):  # e.g. a rule with now(): each object's SQL is new
+        engine._plan_keeps_order(None, f"CREATE TEMP TABLE validated AS SELECT {n}", job)
+
+    assert len(engine._keeps_order) == processor._PLANS_KEPT
+    assert "CREATE TEMP TABLE validated AS SELECT 0" not in engine._keeps_order  # the oldest went first

@@ -168,10 +168,7 @@ class DuckDBProcessor:
         reader, warnings = self._reader(con, job.contract, job.source, job.work_dir, parallel)
         create = "CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader, job.processed_at)
         try:
-            shape = create.replace(str(job.source), "").replace(str(job.work_dir), "")
-            if shape not in self._keeps_order:
-                self._keeps_order[shape] = _keeps_order(con, create)
-            in_order = self._keeps_order[shape]
+            in_order = self._plan_keeps_order(con, create, job)
             con.execute(create)
             rows_in, kept, quarantined, unparsed = con.execute(
                 _template("counts").format(rejects=reader.rejects)
@@ -207,6 +204,14 @@ class DuckDBProcessor:
             )
         return output
 
+    def _plan_keeps_order(self, con: Any, create: str, job: _Job) -> bool:
+        shape = create.replace(str(job.source), "").replace(str(job.work_dir), "")
+        if shape not in self._keeps_order:
+            if len(self._keeps_order) >= _PLANS_KEPT:  # a rule with now() makes each object's SQL new
+                del self._keeps_order[next(iter(self._keeps_order))]
+            self._keeps_order[shape] = _keeps_order(con, create)
+        return self._keeps_order[shape]
+
     @staticmethod
     def _write_curated(con: Any, contract: Contract, out: Path, stem: str) -> dict[str, list[Path]]:
         columns = ", ".join(ident(c) for c in contract.column_names)
@@ -232,6 +237,7 @@ class _Job:
     processed_at: datetime
 
 
+_PLANS_KEPT = 64  # plan verdicts remembered, oldest forgotten first
 _SERIAL_HINT = "quoted new lines"  # DuckDB: the parallel scanner cannot pad records with line breaks
 
 

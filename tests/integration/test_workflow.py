@@ -218,3 +218,34 @@ def test_the_partition_updated_rule_queues_one_local_run_for_a_burst(
 
     assert run.builds[0].rebuilt == ["2024-01-01", "2024-01-02", "2024-01-03"]  # one run covers the burst
     assert runtime.triggers.pending() == 0
+
+
+def test_a_plan_too_big_for_one_execution_leaves_the_newest_partitions_to_the_next(
+    runtime: LocalRuntime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lakeline.usecases import workflow_steps
+    from lakeline.usecases.build import build_models
+
+    for day in (1, 2, 3):
+        ingest(runtime, sample(tmp_path / f"d{day}", f"day{day}.csv", day, seed=day), "taxi_trips")
+    monkeypatch.setattr(workflow_steps, "MAX_PARTITIONS_PER_RUN", 4)
+
+    first = workflow_steps.plan_step(runtime.models, runtime.build_deps)
+
+    # 3 days x (2 models + the dataset's checks) = 9; the 4 oldest go now.
+    assert first["deferred"] == 5
+    assert json.loads(first["partitions"]) == {
+        "taxi_daily_zone_stats": ["2024-01-01", "2024-01-02"],
+        "taxi_hourly_demand": ["2024-01-01"],
+    }
+    assert [(q["table"], sorted(q["partitions"])) for q in first["quality"] if q["kind"] == "dataset"] == [
+        ("taxi_trips", ["2024-01-01"])
+    ]
+    plan = first
+    for _ in range(5):  # each run builds what its plan holds, as the Glue job does
+        build_models(runtime.models, runtime.build_deps, planned=json.loads(plan["partitions"]))
+        plan = workflow_steps.plan_step(runtime.models, runtime.build_deps)
+        if not plan["build"]:
+            break
+    for model in ("taxi_daily_zone_stats", "taxi_hourly_demand"):
+        assert sorted(runtime.catalog.locations(model)) == ["2024-01-01", "2024-01-02", "2024-01-03"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ from lakeline.errors import EventError
 from lakeline.ports import Notifier, PartitionCatalog
 from lakeline.quality.rules import RuleResult
 from lakeline.quality.ruleset import Ruleset
-from lakeline.usecases.build import BuildDeps, Sources
+from lakeline.usecases.build import BuildDeps, ModelPlan, Sources
 from lakeline.usecases.workflow import (
     QualityRun,
     QualityTarget,
@@ -35,6 +36,11 @@ from lakeline.usecases.workflow import (
 )
 
 FetchResults = Callable[[Sequence[str]], list[RuleResult]]
+
+# Step Functions caps an execution's state at 256 KB, and a planned partition travels through
+# Plan, the DataQuality Map and RecordResults (about 300 bytes for a dataset's, with its
+# fingerprint). A plan keeps at most this many, the oldest; the next run plans the rest.
+MAX_PARTITIONS_PER_RUN = 400
 
 
 def rulesets(models: Sequence[Model], deps: BuildDeps) -> dict[str, Ruleset]:
@@ -65,8 +71,9 @@ def plan_step(
     built = plan(
         list(models), deps, Sources(deps.store, deps.ledger), notifier=notifier, environment=environment
     )
-    working = [m for m in built.models if m.has_work]
-    targets = [*built.datasets] + [
+    model_plans, datasets, deferred = within_one_run(built.models, built.datasets, MAX_PARTITIONS_PER_RUN)
+    working = [m for m in model_plans if m.has_work]
+    targets = [*datasets] + [
         QualityTarget(m.model.name, "model", m.model.quality, (), dict.fromkeys(m.changed, ""))
         for m in working
         if m.model.quality is not None and m.changed
@@ -74,7 +81,7 @@ def plan_step(
     # Removed partitions too: the job drops them from the catalog.
     partitions = {m.model.name: sorted(m.changed + m.removed) for m in working}
     if curated_catalog is not None:
-        for target in built.datasets:
+        for target in datasets:
             known = curated_catalog.locations(target.table)
             for partition in target.partitions:
                 location = f"{zone_prefix(Zone.CURATED, target.table)}{partition_path(partition)}/"
@@ -84,6 +91,7 @@ def plan_step(
         "run_id": run_id or uuid.uuid4().hex[:12],
         "nothing_to_do": built.empty,
         "stale": [s.dataset for s in built.stale],
+        "deferred": deferred,
         "build": bool(working),
         "models": ",".join(partitions),
         "partitions": json.dumps(partitions, sort_keys=True),
@@ -97,6 +105,36 @@ def plan_step(
             for t in targets
         ],
     }
+
+
+def within_one_run(
+    models: Sequence[ModelPlan], datasets: Sequence[QualityTarget], limit: int
+) -> tuple[list[ModelPlan], list[QualityTarget], int]:
+    """The plan trimmed to the ``limit`` oldest partitions (of every table), and how many wait.
+
+    What waits is planned again by the next run: its inputs still differ from what was last
+    built or checked, because nothing records them until they are.
+    """
+    entries = sorted(
+        [(p, m.model.name) for m in models for p in m.changed]
+        + [(p, t.table) for t in datasets for p in t.partitions]
+    )
+    keep = set(entries[:limit])
+    trimmed_models = [
+        replace(
+            m,
+            changed=[p for p in m.changed if (p, m.model.name) in keep],
+            fingerprints={p: f for p, f in m.fingerprints.items() if (p, m.model.name) in keep},
+        )
+        for m in models
+    ]
+    trimmed_datasets = []
+    for t in datasets:
+        kept = {p: f for p, f in t.partitions.items() if (p, t.table) in keep}
+        paths = [f"/{partition_path(p)}/" for p in kept]
+        uris = tuple(u for u in t.uris if any(path in u for path in paths))
+        trimmed_datasets.append(replace(t, partitions=kept, uris=uris))
+    return trimmed_models, [t for t in trimmed_datasets if t.partitions], max(len(entries) - limit, 0)
 
 
 def _runs(

@@ -249,3 +249,24 @@ def test_a_plan_too_big_for_one_execution_leaves_the_newest_partitions_to_the_ne
             break
     for model in ("taxi_daily_zone_stats", "taxi_hourly_demand"):
         assert sorted(runtime.catalog.locations(model)) == ["2024-01-01", "2024-01-02", "2024-01-03"]
+
+
+def test_a_models_checks_name_every_rebuilt_partition_as_on_aws(project: Path, tmp_path: Path) -> None:
+    (project / "sql" / "models" / "weekday_trips.sql").write_text(
+        "-- model: weekday_trips\n-- sources: taxi_trips\n-- partition: dt\n-- primary_key: dt\n"
+        "SELECT dt, count(*) AS trips FROM taxi_trips WHERE dt <> '2024-01-02' GROUP BY dt\n"
+    )
+    (project / "sql" / "models" / "weekday_trips.dqdl").write_text("Rules = [ RowCount > 0 ]\n")
+    runtime = fresh(project)
+    for day in (1, 2):
+        ingest(runtime, sample(tmp_path / f"d{day}", f"d{day}.csv", day, seed=day), "taxi_trips")
+
+    run = run_workflow(runtime.models, runtime.workflow_deps)
+
+    (build,) = [b for b in run.builds if b.model == "weekday_trips"]
+    assert (build.rebuilt, build.written) == (["2024-01-01", "2024-01-02"], ["2024-01-01"])
+    (check,) = [q for q in run.quality if q.target.table == "weekday_trips"]
+    assert sorted(check.target.partitions) == ["2024-01-01", "2024-01-02"]  # as Plan hands them to Glue
+    assert rows(runtime, "SELECT DISTINCT partitions FROM dq_results WHERE table_name = 'weekday_trips'") == [
+        ("2024-01-01,2024-01-02",)
+    ]

@@ -51,7 +51,15 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
         "--partitions", default="",
         help='the workflow\'s plan as JSON, {"model": ["dt", ...]}: build only these partitions',
     )  # fmt: skip
+    parser.add_argument("--lakeline_object", default="", help=argparse.SUPPRESS)  # what a handoff sends
     args, _ = parser.parse_known_args(argv)  # Glue adds its own arguments
+    if args.lakeline_object:
+        # A handoff marks its object done once this job starts: building models instead would
+        # leave it unprocessed without a word. This job cannot write curated data either.
+        raise SystemExit(
+            f"{args.lakeline_object}: this job builds analytics models; it does not process single "
+            "objects. Unset LAKELINE_GLUE_JOB on the process_object function (docs/aws.md)."
+        )
 
     if _on_glue():
         from awsglue.context import GlueContext  # type: ignore[import-not-found]

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 from lakeline.runtime.local import LocalRuntime
 
@@ -55,3 +57,11 @@ def test_the_glue_script_builds_incrementally(runtime: LocalRuntime, tmp_path: P
     latest = runtime.build_deps.state.runs(limit=3)
     assert (latest[0].run_id, latest[0].kind, latest[0].stats["engine"]) == ("wf-7", "build", "spark")
     assert latest[0].stats["models"]["taxi_daily_zone_stats"]["rebuilt"] == 1 and len(latest) == 3
+
+
+def test_a_handed_off_object_is_refused_loudly_not_taken_for_a_build() -> None:
+    script = load_script()
+    handoff = ["--lakeline_object", "s3://lake/raw/taxi_trips/big.csv", "--lakeline_dataset", "taxi_trips"]
+
+    with pytest.raises(SystemExit, match=r"big\.csv: this job builds analytics models; it does not process"):
+        script.main(handoff)

@@ -1,9 +1,13 @@
-"""The Glue job: build the analytics models incrementally with Spark.
+"""The Glue jobs: build the analytics models incrementally with Spark, or process one large object.
 
 On AWS Glue 5.0 (Spark 3.5, Python 3.11) it runs on the GlueContext's session, with the
 lake in S3 and the ledger and build state in DynamoDB (settings from the job's
 ``--LAKELINE_*`` arguments). Locally, ``--project DIR`` runs the same build on a local
 SparkSession over a folder lake: that is what ``lakeline build --engine spark`` does.
+
+With ``--lakeline_object s3://bucket/key`` (what the process_object function's handoff
+sends), the run processes that one object instead, as the function would but without its
+size limits: DuckDB on the driver, the same contract, ledger and outputs.
 The work is in the lakeline package; this script parses arguments and calls one use case.
 """
 
@@ -23,6 +27,7 @@ SETTINGS = (
     "LAKELINE_ANALYTICS_BUCKET",
     "LAKELINE_LEDGER_TABLE",
     "LAKELINE_DATABASE",
+    "LAKELINE_EVENT_BUS",
 )
 
 
@@ -51,15 +56,12 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
         "--partitions", default="",
         help='the workflow\'s plan as JSON, {"model": ["dt", ...]}: build only these partitions',
     )  # fmt: skip
-    parser.add_argument("--lakeline_object", default="", help=argparse.SUPPRESS)  # what a handoff sends
+    parser.add_argument(
+        "--lakeline_object", default="", help="process this handed-off object (s3://bucket/key)"
+    )
     args, _ = parser.parse_known_args(argv)  # Glue adds its own arguments
     if args.lakeline_object:
-        # A handoff marks its object done once this job starts: building models instead would
-        # leave it unprocessed without a word. This job cannot write curated data either.
-        raise SystemExit(
-            f"{args.lakeline_object}: this job builds analytics models; it does not process single "
-            "objects. Unset LAKELINE_GLUE_JOB on the process_object function (docs/aws.md)."
-        )
+        return [process_handed_off(args.lakeline_object, args.project, args.lake)]
 
     if _on_glue():
         from awsglue.context import GlueContext  # type: ignore[import-not-found]
@@ -98,6 +100,44 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
         for r in results
     ]
     print(json.dumps(summary))
+    return summary
+
+
+def process_handed_off(uri: str, project: Path | None, lake: str | None) -> dict[str, object]:
+    """Process one object that the process_object function handed over; print and return the outcome.
+
+    Raises:
+        SystemExit: If processing did not end with the object processed, rejected or already done.
+    """
+    from urllib.parse import urlparse
+
+    from lakeline.usecases.process_object import Outcome, process_object
+
+    if _on_glue():
+        from awsglue.utils import getResolvedOptions  # type: ignore[import-not-found]
+
+        from lakeline.runtime.aws import AwsRuntime, AwsSettings
+
+        os.environ.update(getResolvedOptions(sys.argv, [s for s in SETTINGS if f"--{s}" in sys.argv]))
+        base = AwsRuntime(AwsSettings.from_env()).deps
+    else:
+        from lakeline.runtime.local import LocalRuntime
+        from lakeline.runtime.settings import LocalSettings
+
+        base = LocalRuntime(LocalSettings.load(project, lake)).deps
+    # No further handoff from here, and a handed_off entry is this run's work, not a duplicate.
+    deps = replace(base, handoff=None, max_object_bytes=None, takes_over_handoffs=True)
+    key = urlparse(uri).path.lstrip("/")
+    result = process_object(deps.store.head(key), deps)
+    entry = result.entry
+    summary: dict[str, object] = {
+        "object": uri, "outcome": result.outcome.value, "detail": result.detail,
+        "rows_in": entry.rows_in if entry else 0, "rows_kept": entry.rows_kept if entry else 0,
+        "rows_quarantined": entry.rows_quarantined if entry else 0,
+    }  # fmt: skip
+    print(json.dumps(summary))
+    if result.outcome not in (Outcome.PROCESSED, Outcome.REJECTED, Outcome.DUPLICATE):
+        raise SystemExit(f"{uri}: {result.outcome.value}: {result.detail}")
     return summary
 
 

@@ -13,6 +13,82 @@ from lakeline_infra.catalog import catalog_arns
 from lakeline_infra.config import EnvConfig
 from lakeline_infra.storage import Storage
 
+# The log groups Glue jobs write to: a wildcard cdk-nag must be told about, with why.
+GLUE_LOGS = "arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws-glue/jobs/*"
+
+
+def glue_role(scope: Construct, config: EnvConfig, storage: Storage, description: str) -> iam.Role:
+    """A Glue job's role: its artifacts, the lake's KMS key, continuous logging and job metrics."""
+    role = iam.Role(
+        scope, "Role", assumed_by=iam.ServicePrincipal("glue.amazonaws.com"),
+        description=f"{config.project} {description}",
+    )  # fmt: skip
+    storage.artifacts.grant_read(role, "glue/*")
+    storage.key.grant_encrypt_decrypt(role)
+    stack = cdk.Stack.of(scope)
+    # Continuous logging (KMS-encrypted by the security configuration) and job metrics.
+    role.add_to_policy(
+        iam.PolicyStatement(
+            actions=[
+                f"logs:{action}"
+                for action in ("CreateLogGroup", "CreateLogStream", "PutLogEvents", "AssociateKmsKey")
+            ],
+            resources=[
+                stack.format_arn(
+                    service="logs", resource="log-group", resource_name="/aws-glue/jobs/*",
+                    arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                )
+            ],
+        )
+    )  # fmt: skip
+    role.add_to_policy(
+        iam.PolicyStatement(
+            actions=["cloudwatch:PutMetricData"],
+            resources=["*"],  # PutMetricData takes no resource; the condition limits it to Glue's namespace
+            conditions={"StringEquals": {"cloudwatch:namespace": "Glue"}},
+        )
+    )
+    return role
+
+
+def glue_job(
+    scope: Construct,
+    *,
+    name: str,
+    description: str,
+    role: iam.IRole,
+    script: str,
+    arguments: dict[str, str],
+    workers: int,
+    flex: bool,
+    timeout_minutes: int,
+    security: str,
+    concurrent_runs: int = 1,
+) -> glue.CfnJob:
+    """A Glue 5.0 job running ``script`` (with the lakeline wheel in ``arguments``), logged and measured."""
+    return glue.CfnJob(
+        scope,
+        "Job",
+        name=name,
+        description=description,
+        role=role.role_arn,
+        glue_version="5.0",
+        command=glue.CfnJob.JobCommandProperty(name="glueetl", python_version="3", script_location=script),
+        worker_type="G.1X",
+        number_of_workers=workers,
+        execution_class="FLEX" if flex else "STANDARD",
+        execution_property=glue.CfnJob.ExecutionPropertyProperty(max_concurrent_runs=concurrent_runs),
+        max_retries=0,  # the caller retries: the workflow with backoff, the handoff by redelivery
+        timeout=timeout_minutes,
+        security_configuration=security,
+        default_arguments={
+            **arguments,
+            "--enable-metrics": "true",
+            "--enable-continuous-cloudwatch-log": "true",
+            "--job-bookmark-option": "job-bookmark-disable",  # lakeline keeps its own state
+        },
+    )
+
 
 class Etl(Construct):
     """The analytics job and its own role: read curated, write analytics, use the ledger; never raw."""
@@ -31,18 +107,14 @@ class Etl(Construct):
         analytics_tables: list[str],
     ) -> None:
         super().__init__(scope, construct_id)
-        self.role = iam.Role(
-            self, "Role", assumed_by=iam.ServicePrincipal("glue.amazonaws.com"),
-            description=f"{config.project} analytics job: read curated, write analytics",
-        )  # fmt: skip
+        self.role = glue_role(self, config, storage, "analytics job: read curated, write analytics")
         storage.curated.grant_read(self.role, "curated/*")
         storage.analytics.grant_read_write(self.role, "analytics/*")
-        storage.artifacts.grant_read(self.role, "glue/*")
         ledger.grant_read_write_data(self.role)
         self.prefix_grants: list[tuple[s3.IBucket, str]] = [
             (storage.curated, "curated/"), (storage.analytics, "analytics/"), (storage.artifacts, "glue/"),
         ]  # fmt: skip
-        security = glue.CfnSecurityConfiguration(
+        self.security = glue.CfnSecurityConfiguration(
             self,
             "Security",
             name=f"{config.project}-etl",
@@ -60,9 +132,7 @@ class Etl(Construct):
                 ),
             ),
         )
-        storage.key.grant_encrypt_decrypt(self.role)
         # Each build points the analytics tables' partitions at their new locations.
-        stack = cdk.Stack.of(self)
         self.role.add_to_policy(
             iam.PolicyStatement(
                 actions=["glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:CreatePartition",
@@ -70,60 +140,26 @@ class Etl(Construct):
                 resources=catalog_arns(self, database, analytics_tables),
             )
         )  # fmt: skip
-        # Continuous logging (KMS-encrypted by the security configuration) and job metrics.
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=[
-                    f"logs:{action}"
-                    for action in ("CreateLogGroup", "CreateLogStream", "PutLogEvents", "AssociateKmsKey")
-                ],
-                resources=[
-                    stack.format_arn(
-                        service="logs", resource="log-group", resource_name="/aws-glue/jobs/*",
-                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                    )
-                ],
-            )
-        )  # fmt: skip
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["cloudwatch:PutMetricData"],
-                resources=[
-                    "*"
-                ],  # PutMetricData takes no resource; the condition limits it to Glue's namespace
-                conditions={"StringEquals": {"cloudwatch:namespace": "Glue"}},
-            )
-        )
         self.acknowledgments: list[tuple[str, str]] = [
-            ("arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws-glue/jobs/*",
-             "the log groups Glue jobs write to; their names include the run"),
-        ]  # fmt: skip
-        self.job = glue.CfnJob(
+            (GLUE_LOGS, "the log groups Glue jobs write to; their names include the run"),
+        ]
+        self.job = glue_job(
             self,
-            "Job",
             name=f"{config.project}-analytics",
             description="Builds the analytics models incrementally (lakeline build, on Spark)",
-            role=self.role.role_arn,
-            glue_version="5.0",
-            command=glue.CfnJob.JobCommandProperty(
-                name="glueetl", python_version="3", script_location=script
-            ),
-            worker_type="G.1X",
-            number_of_workers=config.glue_workers,
-            execution_class="FLEX" if config.glue_flex else "STANDARD",
-            max_retries=0,  # the workflow retries, with backoff
-            timeout=60,
-            security_configuration=security.name,
-            default_arguments={
+            role=self.role,
+            script=script,
+            arguments={
                 "--additional-python-modules": wheel,
                 "--LAKELINE_LAKE_BUCKET": storage.raw.bucket_name,
                 "--LAKELINE_CURATED_BUCKET": storage.curated.bucket_name,
                 "--LAKELINE_ANALYTICS_BUCKET": storage.analytics.bucket_name,
                 "--LAKELINE_LEDGER_TABLE": ledger.table_name,
                 "--LAKELINE_DATABASE": database,
-                "--enable-metrics": "true",
-                "--enable-continuous-cloudwatch-log": "true",
-                "--job-bookmark-option": "job-bookmark-disable",  # lakeline keeps its own build state
             },
+            workers=config.glue_workers,
+            flex=config.glue_flex,
+            timeout_minutes=60,
+            security=self.security.name,  # type: ignore[arg-type]
         )
-        self.job.add_resource_dependency(security)
+        self.job.add_resource_dependency(self.security)

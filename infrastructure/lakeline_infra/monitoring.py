@@ -161,8 +161,8 @@ class Monitoring(Construct):
                     above=True,
                 )
 
-    def watch_workflow(self, workflow: sfn.IStateMachine, job_name: str) -> None:
-        """Failed workflow executions, and Glue job runs that fail (their state-change events)."""
+    def watch_workflow(self, workflow: sfn.IStateMachine, job_names: list[str]) -> None:
+        """Failed workflow executions, and runs of these Glue jobs that fail (their state-change events)."""
         self.alarm(
             workflow.metric_failed(period=PERIOD),
             "workflow-failures",
@@ -178,17 +178,18 @@ class Monitoring(Construct):
             event_pattern=events.EventPattern(
                 source=["aws.glue"],
                 detail_type=["Glue Job State Change"],
-                detail={"jobName": [job_name], "state": ["FAILED", "TIMEOUT", "ERROR"]},
+                detail={"jobName": job_names, "state": ["FAILED", "TIMEOUT", "ERROR"]},
             ),
         )
         state, message = (events.EventField.from_path(f"$.detail.{k}") for k in ("state", "message"))
         run = events.EventField.from_path("$.detail.jobRunId")
+        job = events.EventField.from_path("$.detail.jobName")
         alert = Alert(
             "pipeline failure",
             self.config.name,
-            job_name,
+            job,
             f"Glue job run {run} ended {state}: {message}",
-            f"aws glue get-job-run --job-name {job_name} --run-id {run}",
+            f"aws glue get-job-run --job-name {job} --run-id {run}",
         )
         rule.add_target(
             targets.SnsTopic(

@@ -18,6 +18,7 @@ from lakeline_infra.cost import Cost, tag_everything
 from lakeline_infra.dashboard import Dashboard
 from lakeline_infra.etl import Etl
 from lakeline_infra.ingestion import Ingestion
+from lakeline_infra.large_objects import LargeObjects
 from lakeline_infra.ledger import Ledger
 from lakeline_infra.monitoring import Monitoring
 from lakeline_infra.nag import acknowledge, add_checkov_skips
@@ -77,12 +78,24 @@ class LakelineStack(cdk.Stack):
             wheel=f"{artifacts}/lakeline-{__version__}-py3-none-any.whl",
             database=catalog.database_name, analytics_tables=[m.name for m in models],
         )  # fmt: skip
+        large = LargeObjects(
+            self, "LargeObjects", config=config, storage=storage, ledger=ledger.table,
+            script=f"{artifacts}/transform_data.py",
+            wheel=f"{artifacts}/lakeline-{__version__}-py3-none-any.whl",
+            security=etl.security.name,  # type: ignore[arg-type]
+        )  # fmt: skip
+        large.job.add_resource_dependency(etl.security)
+        # Objects above the function's limit go to that job (docs/aws.md).
+        ingestion.function.add_environment("LAKELINE_GLUE_JOB", large.job_name)
+        large.allow_start(ingestion.function)
         orchestration = Orchestration(
             self, "Orchestration", config=config, storage=storage, ledger=ledger.table, job=etl.job,
             database=catalog.database_name, topic=monitoring.topic, code=lambda_code,
         )  # fmt: skip
         monitoring.watch_datasets(contracts)
-        monitoring.watch_workflow(orchestration.state_machine, f"{config.project}-analytics")
+        monitoring.watch_workflow(
+            orchestration.state_machine, [f"{config.project}-analytics", large.job_name]
+        )
         monitoring.watch_athena(config.project)
         Dashboard(
             self, "Dashboard", config=config, process=ingestion.function, queue=ingestion.queue,
@@ -99,6 +112,7 @@ class LakelineStack(cdk.Stack):
             prefix_grants=[
                 *ingestion.prefix_grants,
                 *etl.prefix_grants,
+                *large.prefix_grants,
                 *api.prefix_grants,
                 *orchestration.prefix_grants,
             ],

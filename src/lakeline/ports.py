@@ -58,8 +58,20 @@ class Ledger(Protocol):
         """The latest entry of an object, or None."""
         ...
 
-    def acquire(self, obj: ObjectRef, dataset: str, owner: str, now: datetime, ttl_seconds: int) -> bool:
-        """Take the processing lease of an object version; False if another live lease holds it."""
+    def acquire(
+        self,
+        obj: ObjectRef,
+        dataset: str,
+        owner: str,
+        now: datetime,
+        ttl_seconds: int,
+        takes_over_handoffs: bool = False,
+    ) -> bool:
+        """Take the processing lease of an object version; False if another live lease holds it.
+
+        A version already done is refused too; ``handed_off`` counts as done unless
+        ``takes_over_handoffs`` (the runtime objects are handed to).
+        """
         ...
 
     def finish(self, entry: LedgerEntry) -> None:

@@ -250,10 +250,14 @@ def test_alarms_cover_each_dataset_the_workflow_glue_and_athena(dev: assertions.
         r["Properties"] for r in resources(dev, "AWS::Events::Rule").values()
         if r["Properties"].get("EventPattern", {}).get("source") == ["aws.glue"]
     ]  # fmt: skip
-    assert glue_rule["EventPattern"]["detail"] == {"jobName": ["lakeline-dev-analytics"],
-                                                   "state": ["FAILED", "TIMEOUT", "ERROR"]}  # fmt: skip
-    template = json.loads(glue_rule["Targets"][0]["InputTransformer"]["InputTemplate"])
-    assert template.startswith("[lakeline dev] pipeline failure: lakeline-dev-analytics\nenvironment: dev\n")
+    assert glue_rule["EventPattern"]["detail"] == {
+        "jobName": ["lakeline-dev-analytics", "lakeline-dev-large-objects"],
+        "state": ["FAILED", "TIMEOUT", "ERROR"],
+    }
+    transformer = glue_rule["Targets"][0]["InputTransformer"]
+    template = json.loads(transformer["InputTemplate"])
+    assert transformer["InputPathsMap"]["detail-jobName"] == "$.detail.jobName"
+    assert template.startswith("[lakeline dev] pipeline failure: <detail-jobName>\nenvironment: dev\n")
 
 
 def test_the_dashboard_charts_every_dataset_and_the_workflow(dev: assertions.Template) -> None:
@@ -435,24 +439,46 @@ def test_the_glue_job_is_glue5_flex_in_dev_and_encrypted(templates: dict[str, as
     templates["dev"].resource_count_is("AWS::Glue::SecurityConfiguration", 1)
 
 
+def _writes(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s for s in statements if any(a.startswith(("s3:Put", "s3:Delete")) for a in _actions(s))]
+
+
 def test_the_glue_role_cannot_write_raw_or_curated(dev: assertions.Template) -> None:
-    roles = resources(dev, "AWS::IAM::Role")
-    (glue_role,) = [
-        k for k, r in roles.items() if "glue.amazonaws.com" in json.dumps(r) and "DataQuality" not in k
-    ]
-    policies = [
-        p
-        for p in resources(dev, "AWS::IAM::Policy").values()
-        if glue_role in json.dumps(p["Properties"]["Roles"])
-    ]
-    statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
-    writes = [s for s in statements if any(a.startswith(("s3:Put", "s3:Delete")) for a in _actions(s))]
+    statements = _role_statements(dev, "analytics job")
+    writes = _writes(statements)
     assert writes
     for statement in writes:
         resource = json.dumps(statement["Resource"])
         assert "StorageAnalytics" in resource and "/analytics/*" in resource, statement
         assert "StorageRaw" not in resource and "StorageCurated" not in resource
     assert not any("StorageRaw" in json.dumps(s["Resource"]) for s in statements)
+
+
+def test_large_objects_go_to_their_own_job_which_writes_only_curated_and_quarantine(
+    dev: assertions.Template,
+) -> None:
+    name = f"{ENVIRONMENTS['dev'].project}-large-objects"
+    (job,) = [j for j in resources(dev, "AWS::Glue::Job").values() if j["Properties"]["Name"] == name]
+    props = job["Properties"]
+    assert (props["GlueVersion"], props["WorkerType"], props["NumberOfWorkers"]) == ("5.0", "G.1X", 2)
+    assert props["ExecutionProperty"]["MaxConcurrentRuns"] == ENVIRONMENTS["dev"].lambda_reserved_concurrency
+    assert props["DefaultArguments"]["--LAKELINE_EVENT_BUS"] == "default"
+    writes = _writes(_role_statements(dev, "large-object job"))
+    written = json.dumps([w["Resource"] for w in writes])
+    assert "/curated/*" in written and "/quarantine/*" in written
+    assert "StorageCurated" in written and "StorageRaw" not in written and "StorageAnalytics" not in written
+    assert "/analytics/*" not in written and "/quality/*" not in written
+    # The function names the job and may start that job only.
+    dev.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Handler": "lakeline.entrypoints.aws_lambda.process_object.handler",
+            "Environment": {"Variables": Match.object_like({"LAKELINE_GLUE_JOB": name})},
+        },
+    )
+    starts = [s for s in _role_statements(dev) if any(a.startswith("glue:") for a in _actions(s))]
+    assert len(starts) == 1 and _actions(starts[0]) == ["glue:StartJobRun"]
+    assert f"job/{name}" in json.dumps(starts[0]["Resource"])
 
 
 def test_each_http_dataset_has_a_schedule_and_a_narrow_writer(dev: assertions.Template) -> None:

@@ -81,3 +81,20 @@ def test_the_state_database_logs_ahead_and_syncs_at_checkpoints(tmp_path: Path) 
         assert con.execute("PRAGMA synchronous").fetchone() == (1,)
     finally:
         con.close()
+
+
+def test_a_handed_off_version_is_done_except_for_the_runtime_it_was_handed_to(ledger: Any) -> None:
+    assert ledger.acquire(OBJ, "t", "lambda", NOW, 60)
+    handed = LedgerEntry(
+        OBJ.object_id, OBJ.bucket, OBJ.key, "t", OBJ.version, Status.HANDED_OFF, size=10, attempts=1,
+        started_at=NOW, finished_at=NOW, error="handed to Glue job big run jr_1",
+    )  # fmt: skip
+    ledger.finish(handed)
+    later = NOW + timedelta(seconds=5)
+
+    assert not ledger.acquire(OBJ, "t", "lambda-again", later, 60)  # a redelivery: nothing to do
+    assert ledger.acquire(OBJ, "t", "glue", later, 60, takes_over_handoffs=True)
+    ledger.finish(replace(handed, status=Status.PROCESSED, error=None, attempts=2))
+    assert not ledger.acquire(OBJ, "t", "glue-again", later, 60, takes_over_handoffs=True)  # done now
+    entry = ledger.get(OBJ.object_id)
+    assert entry is not None and entry.is_done_for(OBJ.version, takes_over_handoffs=True)

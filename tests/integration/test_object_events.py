@@ -15,6 +15,7 @@ from lakeline.core.objects import ObjectRef
 from lakeline.entrypoints.object_events import dispatch
 from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 from lakeline.runtime.local import LocalRuntime
+from lakeline.usecases.process_object import Outcome, process_object
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 
@@ -141,3 +142,16 @@ def test_large_objects_are_handed_to_the_glue_path(runtime: LocalRuntime, tmp_pa
     assert entry.error is not None and "handed to Glue job lakeline-process run jr_1" in entry.error
     assert len(handoff.started) == 1
     assert not any(runtime.store.list("curated/"))
+
+    # The runtime it was handed to (the Glue job) takes it over, once.
+    bigger = replace(runtime.deps, takes_over_handoffs=True)
+    taken = process_object(handoff.started[0], bigger)
+    retaken = process_object(handoff.started[0], bigger)
+    redelivered = dispatch(recorded("eventbridge_object_created.json"), deps, FakeDeadLetters())
+
+    assert taken.outcome is Outcome.PROCESSED and taken.entry is not None and taken.entry.rows_in > 0
+    assert retaken.outcome is Outcome.DUPLICATE
+    assert redelivered["results"][0]["outcome"] == "duplicate" and len(handoff.started) == 1
+    entry = runtime.ledger.get(f"lakeline-local/{key}")
+    assert entry is not None and entry.status is Status.PROCESSED and entry.attempts == 2
+    assert any(runtime.store.list("curated/"))

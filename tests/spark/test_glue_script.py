@@ -8,8 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 from lakeline.runtime.local import LocalRuntime
 
@@ -59,9 +57,33 @@ def test_the_glue_script_builds_incrementally(runtime: LocalRuntime, tmp_path: P
     assert latest[0].stats["models"]["taxi_daily_zone_stats"]["rebuilt"] == 1 and len(latest) == 3
 
 
-def test_a_handed_off_object_is_refused_loudly_not_taken_for_a_build() -> None:
-    script = load_script()
-    handoff = ["--lakeline_object", "s3://lake/raw/taxi_trips/big.csv", "--lakeline_dataset", "taxi_trips"]
+def test_a_handed_off_object_is_processed_by_the_job_once(runtime: LocalRuntime, tmp_path: Path) -> None:
+    from dataclasses import replace as changed
 
-    with pytest.raises(SystemExit, match=r"big\.csv: this job builds analytics models; it does not process"):
-        script.main(handoff)
+    from lakeline.core.objects import ObjectRef
+    from lakeline.usecases.landing import land
+    from lakeline.usecases.process_object import Outcome, process_object
+
+    spec = GeneratorSpec(300, 1, 0.1, 7, date(2024, 1, 5))
+    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, tmp_path / "big.csv")
+    obj = land(tmp_path / "big.csv", "taxi_trips", runtime.contracts, runtime.store)
+    handed: list[ObjectRef] = []
+
+    class Handoff:
+        def start(self, o: ObjectRef, dataset: str) -> str:
+            handed.append(o)
+            return "Glue job lakeline-dev-large-objects run jr_1"
+
+    function = changed(runtime.deps, max_object_bytes=100, handoff=Handoff())
+    assert process_object(obj, function).outcome is Outcome.HANDED_OFF
+    script = load_script()
+    args = ["--project", str(runtime.settings.project.root), "--lakeline_object",
+            f"s3://{obj.bucket}/{obj.key}", "--lakeline_dataset", "taxi_trips"]  # fmt: skip
+
+    first = script.main(args)
+    again = script.main(args)
+
+    assert first[0]["outcome"] == "processed" and first[0]["rows_in"] == 300
+    assert again[0]["outcome"] == "duplicate"
+    assert rows(runtime, "SELECT count(*) FROM taxi_trips") == [(first[0]["rows_kept"],)]
+    assert len(handed) == 1

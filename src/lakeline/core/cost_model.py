@@ -67,7 +67,7 @@ class Deployment:
     raw_archive: str = "INTELLIGENT_TIERING"  # or GLACIER
     datasets: int = 2
     alarms: int = 12
-    max_object_gb: float = 1.0  # the largest object the Lambda function is sized for
+    max_object_gb: float = 1.0  # larger objects go to the large-object Glue job
     lambda_timeout_minutes: int = 5
     athena_cutoff_gb: float = 1.0  # the workgroup cancels a query that would scan more
 
@@ -217,8 +217,8 @@ def beyond_the_design(workload: Workload, deployment: Deployment) -> list[str]:
     if file_gb > d.max_object_gb:
         found.append(
             f"an average file of {file_gb:,.1f} GB is above the {d.max_object_gb:g} GB that the Lambda "
-            "function is sized for: its /tmp and timeout may not hold such files (split them, or "
-            "raise the environment's object limit; see docs/aws.md)"
+            "function processes: such files go to the large-object Glue job, one run each (2 DPU), "
+            "which this estimate prices as Lambda time (see docs/aws.md)"
         )
     scanned_gb = _scanned_per_query(w) / GB
     if scanned_gb > d.athena_cutoff_gb:

@@ -19,6 +19,8 @@ class Status(StrEnum):
 
 
 FINAL = (Status.PROCESSED, Status.REJECTED, Status.HANDED_OFF)
+# Done for the runtime that took the object over from a handoff: handed_off is its work to do.
+FINAL_AFTER_HANDOFF = (Status.PROCESSED, Status.REJECTED)
 
 
 @dataclass
@@ -52,9 +54,16 @@ class LedgerEntry:
             return None
         return int((self.finished_at - self.started_at).total_seconds() * 1000)
 
-    def is_done_for(self, version: str) -> bool:
-        """Whether this version of the object was already processed to the end."""
-        return self.version == version and self.status in FINAL
+    def is_done_for(self, version: str, takes_over_handoffs: bool = False) -> bool:
+        """Whether this version of the object was already processed to the end.
+
+        Args:
+            version: The object version in question.
+            takes_over_handoffs: Whether the asking runtime is the one objects are handed to,
+                for which a ``handed_off`` entry is work still to do.
+        """
+        done = FINAL_AFTER_HANDOFF if takes_over_handoffs else FINAL
+        return self.version == version and self.status in done
 
 
 @dataclass(frozen=True)

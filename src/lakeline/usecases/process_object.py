@@ -61,6 +61,7 @@ class ProcessDeps:
     work_root: Path | None = None
     max_object_bytes: int | None = None  # larger objects go to `handoff`, when there is one
     handoff: Handoff | None = None
+    takes_over_handoffs: bool = False  # the runtime objects are handed to: handed_off is its work
     events: EventBus | None = None  # where "Partition Updated" goes
     notifier: Notifier | None = None  # who hears about failed and rejected objects
     environment: str = "local"
@@ -82,15 +83,16 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
         return ProcessResult(Outcome.SKIPPED, obj.key, detail="no dataset owns this prefix")
     current = deps.store.head(obj.key)
     previous = deps.ledger.get(current.object_id)
-    if previous is not None and previous.is_done_for(current.version):
+    takeover = deps.takes_over_handoffs
+    if previous is not None and previous.is_done_for(current.version, takeover):
         logger.info(
             "s3://%s/%s version %s was already processed", current.bucket, current.key, current.version
         )
         return ProcessResult(Outcome.DUPLICATE, obj.key, contract.name, previous, "already processed")
     started = deps.clock()
-    if not deps.ledger.acquire(current, contract.name, deps.worker_id, started, LEASE_SECONDS):
+    if not deps.ledger.acquire(current, contract.name, deps.worker_id, started, LEASE_SECONDS, takeover):
         finished = deps.ledger.get(current.object_id)
-        if finished is not None and finished.is_done_for(current.version):  # another worker just did it
+        if finished is not None and finished.is_done_for(current.version, takeover):  # another worker did it
             return ProcessResult(Outcome.DUPLICATE, obj.key, contract.name, finished, "already processed")
         raise LeaseHeldError(f"s3://{current.bucket}/{current.key} is being processed by another worker")
     entry = LedgerEntry(

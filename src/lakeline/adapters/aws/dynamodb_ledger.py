@@ -14,7 +14,7 @@ from lakeline.adapters.aws.ledger_table import (
     collection_item,
     query_collection,
 )
-from lakeline.core.ledger import FINAL, LedgerEntry, Status
+from lakeline.core.ledger import FINAL, FINAL_AFTER_HANDOFF, LedgerEntry, Status
 from lakeline.core.objects import ObjectRef
 from lakeline.errors import TerminalError, TransientError
 
@@ -71,7 +71,15 @@ class DynamoDbLedger:
             raise _translate(exc, f"get {object_id}") from exc
         return self._entry(found["Item"]) if "Item" in found else None
 
-    def acquire(self, obj: ObjectRef, dataset: str, owner: str, now: datetime, ttl_seconds: int) -> bool:
+    def acquire(
+        self,
+        obj: ObjectRef,
+        dataset: str,
+        owner: str,
+        now: datetime,
+        ttl_seconds: int,
+        takes_over_handoffs: bool = False,
+    ) -> bool:
         """Take the lease unless another unexpired lease holds it: one conditional write decides."""
         from botocore.exceptions import ClientError
 
@@ -84,7 +92,8 @@ class DynamoDbLedger:
         # Every attribute goes through a #name: DynamoDB reserves words such as size and bucket.
         names = {f"#{k}": k for k in [*sets, "attempts", "finished_at", "error", KEY]}
         values = {f":{k}": v for k, v in sets.items()} | {":now": now.isoformat(), ":one": 1, ":zero": 0}
-        done = {f":done{i}": s.value for i, s in enumerate(FINAL)}
+        finished = FINAL_AFTER_HANDOFF if takes_over_handoffs else FINAL
+        done = {f":done{i}": s.value for i, s in enumerate(finished)}
         values |= done
         assignments = ", ".join(f"#{k} = :{k}" for k in sets)
         try:

@@ -38,12 +38,20 @@ class SqliteLedger:
             row = con.execute(_SQL["get"], {"object_id": object_id}).fetchone()
         return _entry(row) if row else None
 
-    def acquire(self, obj: ObjectRef, dataset: str, owner: str, now: datetime, ttl_seconds: int) -> bool:
+    def acquire(
+        self,
+        obj: ObjectRef,
+        dataset: str,
+        owner: str,
+        now: datetime,
+        ttl_seconds: int,
+        takes_over_handoffs: bool = False,
+    ) -> bool:
         """Take the processing lease of an object, unless another unexpired lease holds it."""
         params = {
             "object_id": obj.object_id, "bucket": obj.bucket, "key": obj.key, "dataset": dataset,
             "version": obj.version, "size": obj.size, "now": now.isoformat(), "owner": owner,
-            "expires": (now + timedelta(seconds=ttl_seconds)).isoformat(),
+            "expires": (now + timedelta(seconds=ttl_seconds)).isoformat(), "takeover": takes_over_handoffs,
         }  # fmt: skip
         with closing(self._connect()) as con:
             return con.execute(_SQL["acquire"], params).rowcount == 1

@@ -4,7 +4,8 @@ SELECT * FROM objects WHERE object_id = :object_id;
 -- name: acquire
 -- Take the lease unless another live lease holds it, or this version is already done:
 -- one statement decides, so two processes can never both win, and a worker that read the
--- ledger before another finished cannot process the same version again.
+-- ledger before another finished cannot process the same version again. A handed-off version
+-- is done, except for the runtime it was handed to (:takeover).
 INSERT INTO objects (object_id, bucket, key, dataset, version, status, size,
                      attempts, started_at, lease_owner, lease_expires_at)
 VALUES (:object_id, :bucket, :key, :dataset, :version, 'processing', :size,
@@ -15,7 +16,8 @@ ON CONFLICT (object_id) DO UPDATE SET
     started_at = excluded.started_at, finished_at = NULL, error = NULL,
     lease_owner = excluded.lease_owner, lease_expires_at = excluded.lease_expires_at
 WHERE (objects.status <> 'processing' OR objects.lease_expires_at < :now)
-  AND NOT (objects.version IS excluded.version AND objects.status IN ('processed', 'rejected', 'handed_off'));
+  AND NOT (objects.version IS excluded.version
+           AND (objects.status IN ('processed', 'rejected') OR (objects.status = 'handed_off' AND NOT :takeover)));
 
 -- name: finish
 UPDATE objects SET

@@ -60,7 +60,10 @@ def strip(target: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
         elif path.is_file() and path.suffix in STRIP_SUFFIXES:
             path.unlink()
-    shutil.copytree(REPO / "datasets", target / "datasets", dirs_exist_ok=True)  # the contracts
+    # The project the functions load from LAMBDA_TASK_ROOT: the contracts, and the models the
+    # workflow function plans (without them it would plan no builds at all).
+    shutil.copytree(REPO / "datasets", target / "datasets", dirs_exist_ok=True)
+    shutil.copytree(REPO / "sql" / "models", target / "sql" / "models", dirs_exist_ok=True)
 
 
 def size_of(folder: Path) -> int:

@@ -99,3 +99,18 @@ def test_each_zone_can_live_in_its_own_bucket(aws: None, tmp_path: Any) -> None:
     assert [o["Key"] for o in s3.list_objects_v2(Bucket="raw-bucket")["Contents"]] == ["raw/ds/a.csv"]
     assert store.uri("curated/ds/") == "s3://curated-bucket/curated/ds/"
     assert [o.key for o in store.list("quarantine/")] == ["quarantine/ds/dt=2024-01-01/a.parquet"]
+
+
+def test_the_project_is_the_one_each_runtime_ships(tmp_path: Any) -> None:
+    from lakeline.project import sample_root
+    from lakeline.runtime.aws import AwsSettings
+
+    base = {"LAKELINE_LAKE_BUCKET": "lake", "LAKELINE_LEDGER_TABLE": "t"}
+
+    on_glue = AwsSettings.from_env(base).project  # no task root: the project inside the wheel
+    on_lambda = AwsSettings.from_env(base | {"LAMBDA_TASK_ROOT": str(tmp_path)}).project
+    chosen = AwsSettings.from_env(base | {"LAMBDA_TASK_ROOT": "/x", "LAKELINE_PROJECT": "/mine"}).project
+
+    assert on_glue.root == sample_root() and (on_glue.models_dir / "taxi_daily_zone_stats.sql").is_file()
+    assert on_lambda.root == tmp_path
+    assert str(chosen.root) == "/mine"

@@ -26,7 +26,7 @@ from lakeline.analytics.models import Model, load_models
 from lakeline.core.objects import Zone, zone_prefix
 from lakeline.core.registry import ContractRegistry
 from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
-from lakeline.project import Project
+from lakeline.project import Project, sample_root
 from lakeline.runtime.settings import SettingsError
 from lakeline.usecases.build import BuildDeps, ModelRunner
 from lakeline.usecases.process_object import ProcessDeps
@@ -81,7 +81,7 @@ class AwsSettings:
         return cls(
             lake_bucket=env["LAKELINE_LAKE_BUCKET"],
             ledger_table=env["LAKELINE_LEDGER_TABLE"],
-            project=Project(Path(env.get("LAKELINE_PROJECT", env.get("LAMBDA_TASK_ROOT", ".")))),
+            project=Project(_project_root(env)),
             dead_letter_queue_url=env.get("LAKELINE_DLQ_URL") or None,
             glue_job_name=env.get("LAKELINE_GLUE_JOB") or None,
             max_object_bytes=int(size) if size else None,
@@ -99,6 +99,19 @@ class AwsSettings:
             environment=env.get("LAKELINE_ENVIRONMENT", "aws"),
             database=env.get("LAKELINE_DATABASE", "lakeline"),
         )
+
+
+def _project_root(env: Mapping[str, str]) -> Path:
+    """Where the contracts and models are.
+
+    ``LAKELINE_PROJECT`` if set; else a Lambda artifact's root; else the project packaged in
+    the lakeline wheel, which is what a Glue job installs.
+    """
+    if env.get("LAKELINE_PROJECT"):
+        return Path(env["LAKELINE_PROJECT"])
+    if env.get("LAMBDA_TASK_ROOT"):
+        return Path(env["LAMBDA_TASK_ROOT"])
+    return sample_root()
 
 
 class AwsRuntime:

@@ -39,6 +39,7 @@ def main() -> None:
             bus = Eventbridge("EventBridge\nObject Created rule")
             queue = SimpleQueueServiceSqs("queue + DLQ")
             process = Lambda("process_object\n(DuckDB, arm64)")
+            large = Glue("large-objects job\n(same use case)")
             schedule = Eventbridge("Scheduler\n(one per HTTP dataset)")
             ingest = Lambda("ingest_api")
         with Cluster("Lake"):
@@ -63,6 +64,7 @@ def main() -> None:
         api << Edge(style="dashed") << ingest
         schedule >> ingest >> raw
         process >> curated
+        process >> Edge(style="dashed", label="too large") >> large >> curated
         process >> Edge(style="dashed", label="Partition Updated") >> trigger >> workflow
         process >> ledger
         workflow >> steps >> ledger

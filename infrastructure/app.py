@@ -23,9 +23,15 @@ CONTEXT = {
 }
 
 
-def build(outdir: str | None = None, lambda_code: Path | None = None) -> cdk.App:
-    """The app with one stack per environment (synthesized by the caller)."""
-    app = cdk.App(outdir=outdir, context=CONTEXT)
+def build(
+    outdir: str | None = None, lambda_code: Path | None = None, context: dict[str, str] | None = None
+) -> cdk.App:
+    """The app with one stack per environment (synthesized by the caller).
+
+    ``context`` adds to the feature flags what ``cdk -c KEY=VALUE`` would: the values of the
+    ``${VAR}`` that HTTP sources' URLs use, for example.
+    """
+    app = cdk.App(outdir=outdir, context={**CONTEXT, **(context or {})})
     code = lambda_code or Path(os.environ.get("LAKELINE_LAMBDA_CODE", HERE.parent / "build" / "lambda"))
     for name, config in ENVIRONMENTS.items():
         LakelineStack(app, f"lakeline-{name}", config=config, lambda_code=code)

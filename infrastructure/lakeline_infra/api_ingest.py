@@ -14,6 +14,8 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from lakeline.core.contracts import Contract
+from lakeline.core.http_source import url_variables
 from lakeline.core.objects import Zone, zone_prefix
 from lakeline.core.registry import ContractRegistry
 from lakeline_infra.config import EnvConfig
@@ -62,6 +64,7 @@ class ApiIngest(Construct):
             },
         )
         self.function, role = ingest.function, ingest.role
+        self._url_variables(sources)
         ledger.grant_read_write_data(role)
         invoke = iam.Role(self, "SchedulerRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"))
         self.function.grant_invoke(invoke)
@@ -72,6 +75,12 @@ class ApiIngest(Construct):
             assert http is not None
             prefix = zone_prefix(Zone.RAW, contract.name)
             storage.raw.grant_put(role, f"{prefix}*")
+            # The store heads each object it wrote, for the identity the ledger and the event carry.
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=["s3:GetObject"], resources=[storage.raw.arn_for_objects(f"{prefix}*")]
+                )
+            )
             self.prefix_grants.append((storage.raw, prefix))
             if http.auth.secret and http.auth.secret not in secrets:
                 secret = secretsmanager.Secret(
@@ -103,3 +112,16 @@ class ApiIngest(Construct):
                 )
             )
         storage.key.grant_encrypt_decrypt(invoke)
+
+    def _url_variables(self, sources: list[Contract]) -> None:
+        """Give the function each ``${VAR}`` its sources' URLs use, from the CDK context (``-c VAR=...``)."""
+        for contract in sources:
+            assert contract.source.http is not None
+            for name, default in url_variables(contract.source.http.url):
+                value = self.node.try_get_context(name)
+                if value:
+                    self.function.add_environment(name, str(value))
+                    continue
+                then = f"it falls back to {default}" if default is not None else "it has no default"
+                missing = f"{contract.name}: its URL uses ${{{name}}}, which no `-c {name}=...` gives"
+                cdk.Annotations.of(self).add_warning_v2(f"lakeline:url-variable:{name}", f"{missing}; {then}")

@@ -506,6 +506,34 @@ def test_each_http_dataset_has_a_schedule_and_a_narrow_writer(dev: assertions.Te
     statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
     s3_statements = [s for s in statements if any(a.startswith("s3:") for a in _actions(s))]
     assert s3_statements
-    for statement in s3_statements:  # it may only add objects under raw/<its dataset>/
-        assert all(a.startswith(("s3:PutObject", "s3:Abort")) for a in _actions(statement)), statement
+    for statement in s3_statements:  # it may only add objects under raw/<its dataset>/, and head them
+        assert all(a.startswith(("s3:PutObject", "s3:Abort", "s3:GetObject")) for a in _actions(statement)), (
+            statement
+        )
         assert "/raw/weather_observations/*" in json.dumps(statement["Resource"])
+    assert any("s3:GetObject" in _actions(s) for s in s3_statements)  # HeadObject after the upload
+
+
+def test_url_variables_of_http_sources_come_from_the_cdk_context(
+    tmp_path: Path, dev: assertions.Template
+) -> None:
+    code = tmp_path / "code"
+    code.mkdir()
+    app = cdk_app.build(outdir=str(tmp_path / "out"), lambda_code=code,
+                        context={"WEATHER_API_URL": "https://weather.example.com"})  # fmt: skip
+    given = assertions.Template.from_stack(app.node.find_child("lakeline-dev"))  # type: ignore[arg-type]
+
+    given.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Handler": "lakeline.entrypoints.aws_lambda.ingest_api.handler",
+            "Environment": {
+                "Variables": Match.object_like({"WEATHER_API_URL": "https://weather.example.com"})
+            },
+        },
+    )
+    (ingest,) = [
+        f for f in resources(dev, "AWS::Lambda::Function").values()
+        if f["Properties"]["Handler"].endswith("ingest_api.handler")
+    ]  # fmt: skip
+    assert "WEATHER_API_URL" not in ingest["Properties"]["Environment"]["Variables"]  # not given: the default

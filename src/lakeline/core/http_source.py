@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# ``${VAR}`` or ``${VAR:-default}`` in a source URL, filled from the environment when pulling.
+URL_VARIABLE = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+
+
+def url_variables(url: str) -> list[tuple[str, str | None]]:
+    """The variables a source URL uses: each name and its default, if any."""
+    return [(m[1], m[2]) for m in URL_VARIABLE.finditer(url)]
 
 
 class _Model(BaseModel):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from lakeline.core.contracts import Contract
-from lakeline.core.http_source import HttpSource, Pagination
+from lakeline.core.http_source import URL_VARIABLE, HttpSource, Pagination
 from lakeline.core.objects import ObjectRef
 from lakeline.errors import TerminalError, TransientError
 from lakeline.ports import CursorState, CursorStore, HttpClient, HttpResponse, Metrics, ObjectStore, Secrets
@@ -128,9 +128,6 @@ def _since(cursor: str, lag_seconds: int) -> str:
     return earlier.isoformat().replace("+00:00", "Z") if cursor.endswith("Z") else earlier.isoformat()
 
 
-_VARIABLE = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
-
-
 def resolve_url(url: str, environ: Mapping[str, str]) -> str:
     """Fill ``${VAR}`` and ``${VAR:-default}`` in a URL from the environment.
 
@@ -144,7 +141,7 @@ def resolve_url(url: str, environ: Mapping[str, str]) -> str:
             raise PullError(f"the source URL needs ${{{match[1]}}}, which is not set")
         return found
 
-    return _VARIABLE.sub(value, url)
+    return URL_VARIABLE.sub(value, url)
 
 
 def _pages(source: HttpSource, params: dict[str, str], headers: Mapping[str, str], deps: PullDeps,

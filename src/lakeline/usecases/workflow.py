@@ -180,8 +180,7 @@ def check_quality(targets: list[QualityTarget], checker: QualityChecker, now: da
 
 def record_results(run: WorkflowRun, deps: BuildDeps) -> str | None:
     """The RecordResults step: the results as a Parquet file of ``dq_results``, metrics and state."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from lakeline.engines.duckdb.rows import write_parquet
 
     rows = [
         {
@@ -210,13 +209,12 @@ def record_results(run: WorkflowRun, deps: BuildDeps) -> str | None:
                 )
     if not rows:
         return None
-    schema = pa.schema([(c.name, pa.timestamp("us") if c.type == "timestamp" else pa.string())
-                        for c in QUALITY_RESULT_COLUMNS])  # fmt: skip
+    columns = [(c.name, "TIMESTAMP" if c.type == "timestamp" else "VARCHAR") for c in QUALITY_RESULT_COLUMNS]
     day = run.started_at.strftime("%Y-%m-%d")
     key = f"{zone_prefix(Zone.QUALITY, QUALITY_RESULTS_TABLE)}{partition_path(day)}/{run.run_id}.parquet"
     with tempfile.TemporaryDirectory(prefix="lakeline-dq-", dir=deps.work_root) as tmp:
         path = Path(tmp) / "results.parquet"
-        pq.write_table(pa.Table.from_pylist(rows, schema=schema), path, compression="zstd")
+        write_parquet(path, columns, rows)
         deps.store.put_file(key, path)
     return key
 

@@ -61,3 +61,35 @@ def test_models_agree_on_duckdb_and_spark(runtime: LocalRuntime, tmp_path: Path,
     for model, expected in on_duckdb.items():
         assert expected, model
         assert on_spark[model] == expected, model
+
+
+def test_results_are_written_on_the_driver_with_their_types_and_utc_times(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+    from datetime import datetime
+    from decimal import Decimal
+
+    import pyarrow.parquet as pq
+
+    from lakeline.engines.spark.models import write_on_driver
+
+    frame = spark.sql(
+        "SELECT * FROM VALUES "
+        "('2024-01-01', TIMESTAMP '2024-01-01 23:30:00', CAST(12.50 AS DECIMAL(10,2)), 3L), "
+        "('2024-01-02', TIMESTAMP '2024-01-02 00:15:00', CAST(7.25 AS DECIMAL(10,2)), 1L) "
+        "AS t(dt, at, amount, trips)"
+    )
+    monkeypatch.setenv("TZ", "America/New_York")  # the driver's own zone must not leak into the values
+    time.tzset()
+    try:
+        write_on_driver(frame, tmp_path / "out")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+    files = sorted((tmp_path / "out").rglob("*.parquet"))
+    assert [f.parent.name for f in files] == ["dt=2024-01-01", "dt=2024-01-02"]
+    first = pq.read_table(files[0])
+    assert str(first.schema.field("amount").type) == "decimal128(10, 2)" and "dt" not in first.schema.names
+    assert first.to_pylist() == [{"at": datetime(2024, 1, 1, 23, 30), "amount": Decimal("12.50"), "trips": 3}]

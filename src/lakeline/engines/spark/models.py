@@ -124,9 +124,60 @@ class SparkModelRunner:
         if not counts:
             return {}
         out = work_dir / model.name
-        # One file per partition: repartition by dt before the partitioned write.
-        result.repartition(PARTITION_COLUMN).write.mode("overwrite").option(
-            "compression", "zstd"
-        ).partitionBy(PARTITION_COLUMN).parquet(out.as_uri())
-        result.unpersist()
+        try:
+            write_on_driver(result, out)
+        finally:
+            result.unpersist()
         return written_partitions(out, counts)
+
+
+def write_on_driver(frame: DataFrame, out: Path) -> None:
+    """Write ``frame`` as one zstd Parquet file per partition under ``out/dt=<value>/``, on the driver.
+
+    A Spark write to a local path would land on the executors' disks, which on a Glue
+    cluster are other machines than the driver that publishes the files. Model results are
+    aggregates, small enough to stream to the driver partition by partition.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    columns = [f for f in frame.schema.fields if f.name != PARTITION_COLUMN]
+    # Timestamps travel as microseconds: collect() would render them in the driver's local zone.
+    selected = [
+        F.unix_micros(F.col(f.name)).alias(f.name)
+        if isinstance(f.dataType, T.TimestampType)
+        else F.col(f.name)
+        for f in columns
+    ]
+    schema = pa.schema([(f.name, _arrow_type(f.dataType)) for f in columns])
+    rows: dict[str, list[dict[str, object]]] = {}
+    for row in frame.select(*selected, PARTITION_COLUMN).toLocalIterator():
+        values = row.asDict()
+        rows.setdefault(str(values.pop(PARTITION_COLUMN)), []).append(values)
+    for partition, found in rows.items():
+        folder = out / f"{PARTITION_COLUMN}={partition}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(
+            pa.Table.from_pylist(found, schema=schema), folder / "part-0.parquet", compression="zstd"
+        )
+
+
+def _arrow_type(spark_type: object) -> object:
+    """The Arrow type a model column is written with (what Spark's own Parquet writer would use)."""
+    import pyarrow as pa
+    from pyspark.sql import types as T
+
+    simple = {
+        T.StringType: pa.string(), T.LongType: pa.int64(), T.IntegerType: pa.int32(),
+        T.ShortType: pa.int16(), T.ByteType: pa.int8(), T.DoubleType: pa.float64(),
+        T.FloatType: pa.float32(), T.BooleanType: pa.bool_(), T.DateType: pa.date32(),
+        T.TimestampType: pa.timestamp("us"),
+    }  # fmt: skip
+    for kind, arrow in simple.items():
+        if isinstance(spark_type, kind):
+            return arrow
+    if isinstance(spark_type, T.DecimalType):
+        return pa.decimal128(spark_type.precision, spark_type.scale)
+    raise TypeError(f"a model column of Spark type {spark_type} cannot be written yet")

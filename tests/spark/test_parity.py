@@ -41,6 +41,7 @@ def snapshot(runtime: LocalRuntime, model: str) -> list[tuple[Any, ...]]:
 
 
 def test_models_agree_on_duckdb_and_spark(runtime: LocalRuntime, tmp_path: Path, spark: Any) -> None:
+    from lakeline.engines.duckdb.models import model_table
     from lakeline.engines.spark.models import SparkModelRunner
 
     shutil.copytree(REPO / "sql" / "models", runtime.settings.project.models_dir, dirs_exist_ok=True)
@@ -54,13 +55,42 @@ def test_models_agree_on_duckdb_and_spark(runtime: LocalRuntime, tmp_path: Path,
 
     build_models(runtime.models, runtime.build_deps, full=True)
     on_duckdb = {m.name: snapshot(runtime, m.name) for m in runtime.models}
+    duckdb_types = {m.name: parquet_types(runtime, m.name) for m in runtime.models}
     build_models(runtime.models, replace(runtime.build_deps, runner=SparkModelRunner(spark)), full=True)
     on_spark = {m.name: snapshot(runtime, m.name) for m in runtime.models}
+    spark_types = {m.name: parquet_types(runtime, m.name) for m in runtime.models}
 
     assert set(on_duckdb) == {"taxi_daily_zone_stats", "taxi_hourly_demand"}
     for model, expected in on_duckdb.items():
         assert expected, model
         assert on_spark[model] == expected, model
+    # Athena reads a Parquet column only as its table declares it: both engines write exactly that.
+    for model in runtime.models:
+        declared = {c.name: c.type for c in model_table(model, runtime.contracts).columns}
+        assert duckdb_types[model.name] == spark_types[model.name] == declared, model.name
+
+
+def parquet_types(runtime: LocalRuntime, model: str) -> dict[str, str]:
+    """Each column of the model's current files, as the Athena type its Parquet type reads as."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    athena = {
+        pa.int8(): "tinyint", pa.int16(): "smallint", pa.int32(): "int", pa.int64(): "bigint",
+        pa.float32(): "float", pa.float64(): "double", pa.string(): "string", pa.large_string(): "string",
+        pa.timestamp("us"): "timestamp", pa.date32(): "date", pa.bool_(): "boolean",
+    }  # fmt: skip
+    files = [runtime.store.uri(k) for k in runtime.catalog.locations(model).values()]
+    found: dict[str, str] = {}
+    for folder in files:
+        for path in sorted(Path(folder).glob("*.parquet")):
+            for field in pq.read_schema(path):
+                kind = field.type
+                name = (
+                    f"decimal({kind.precision},{kind.scale})" if pa.types.is_decimal(kind) else athena[kind]
+                )
+                assert found.setdefault(field.name, name) == name, (path, field)
+    return found
 
 
 def test_results_are_written_on_the_driver_with_their_types_and_utc_times(

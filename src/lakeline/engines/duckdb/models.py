@@ -90,7 +90,8 @@ class DuckDBModelRunner:
                     _deduplicated_source(con, contract, inputs[source])
                 else:
                     _empty_source(con, contract)
-            con.execute(f"CREATE TEMP TABLE result AS {_model_sql(model, contracts)}")
+            sql = _model_sql(model, contracts)
+            con.execute(f"CREATE TEMP TABLE result AS SELECT {_as_declared(con, sql)} FROM ({sql})")
             counts = dict(
                 con.execute(f"SELECT {ident(PARTITION_COLUMN)}, count(*) FROM result GROUP BY 1").fetchall()
             )
@@ -104,6 +105,19 @@ class DuckDBModelRunner:
         finally:
             con.close()
         return written_partitions(out, counts)
+
+
+def _as_declared(con: Any, sql: str) -> str:
+    """The model's columns as its table declares them.
+
+    DuckDB writes a HUGEINT (a sum of integers) to Parquet as DOUBLE, while the table
+    (``athena_type_of``) says bigint.
+    """
+    described = con.execute(f"DESCRIBE {sql}").fetchall()
+    return ", ".join(
+        f"CAST({ident(name)} AS BIGINT) AS {ident(name)}" if kind == "HUGEINT" else ident(name)
+        for name, kind, *_ in described
+    )
 
 
 def model_table(model: Model, contracts: ContractRegistry) -> TableSpec:

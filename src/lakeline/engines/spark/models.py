@@ -125,10 +125,25 @@ class SparkModelRunner:
             return {}
         out = work_dir / model.name
         try:
-            write_on_driver(result, out)
+            write_on_driver(as_declared(result, model, contracts), out)
         finally:
             result.unpersist()
         return written_partitions(out, counts)
+
+
+def as_declared(frame: DataFrame, model: Model, contracts: ContractRegistry) -> DataFrame:
+    """The model's columns cast to the types its table declares (as DuckDB types the query).
+
+    Spark types some expressions otherwise: a ratio of decimal sums is decimal(38,18) where the
+    table says double, a sum of decimal(10,2) is decimal(20,2) where it says decimal(38,2).
+    Athena reads a Parquet column only as the type its table declares.
+    """
+    from pyspark.sql import functions as F
+
+    from lakeline.engines.duckdb.models import model_table
+
+    declared = model_table(model, contracts).columns
+    return frame.select(*[F.col(c.name).cast(c.type) for c in declared], PARTITION_COLUMN)
 
 
 def write_on_driver(frame: DataFrame, out: Path) -> None:

@@ -231,3 +231,28 @@ def test_curated_rows_land_in_the_partition_of_their_granularity(
 
     assert entry is not None and entry.partitions == [dt for dt, _ in expected]
     assert rows(runtime, "SELECT dt, sum(value) FROM readings GROUP BY dt ORDER BY dt") == expected
+
+
+def test_rows_before_the_tables_first_partition_are_quarantined_not_hidden(tmp_path: Path) -> None:
+    from lakeline.core.tables import curated_table
+
+    spec = {
+        "name": "readings",
+        "source": {"format": "csv"},
+        "event_time": "at",
+        "partitioning": "hour",
+        "partitions_from": "2024-05-02",
+        "columns": [{"name": "at", "type": "timestamp", "required": True}, {"name": "value", "type": "int"}],
+    }
+    runtime = make_runtime(tmp_path / "project", spec)
+    source = tmp_path / "readings.csv"
+    source.write_text("at,value\n2024-05-01 23:59:59,1\n2024-05-02 00:00:00,2\n")
+
+    entry = ingest(runtime, source, "readings").entry
+
+    assert entry is not None and (entry.rows_kept, entry.rows_quarantined) == (1, 1)
+    (reasons,) = rows(runtime, "SELECT reasons FROM readings_quarantine")[0]
+    assert reasons == ["at: before 2024-05-02, where the table's partitions start (partitions_from in the "
+                       "contract); Athena would never show it"]  # fmt: skip
+    table = curated_table(runtime.contracts.get("readings"))
+    assert table.projection("lake")["projection.dt.range"] == "2024-05-02-00,NOW"

@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lakeline.core.http_source import HttpSource
-from lakeline.core.partitioning import Granularity
+from lakeline.core.partitioning import PARTITIONS_FROM, Granularity
 from lakeline.core.timeformats import (
     DEFAULT_DATE_FORMATS,
     DEFAULT_TIMESTAMP_FORMATS,
@@ -241,6 +241,8 @@ class Contract(_Model):
     primary_key: tuple[str, ...] = ()
     event_time: str
     partitioning: Granularity = Granularity.DAY
+    # The first day Athena's partition projection covers: older rows are quarantined, not hidden.
+    partitions_from: date = PARTITIONS_FROM
     schema_policy: SchemaPolicy = SchemaPolicy.ADDITIVE
     quality: Quality | None = None
     freshness_hours: float | None = Field(default=None, gt=0)

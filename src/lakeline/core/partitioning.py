@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
@@ -20,6 +20,9 @@ class Granularity(StrEnum):
     DAY = "day"
     MONTH = "month"
 
+
+# The first day of the partitions Athena projects, unless a contract's `partitions_from` says otherwise.
+PARTITIONS_FROM = date(2020, 1, 1)
 
 # Partition values are strings that sort in time order, as Athena projection expects.
 _VALUE_FORMATS: dict[Granularity, str] = {

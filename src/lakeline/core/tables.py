@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from lakeline.core.contracts import Contract
 from lakeline.core.objects import Zone, zone_prefix
-from lakeline.core.partitioning import PARTITION_COLUMN, Granularity
+from lakeline.core.partitioning import PARTITION_COLUMN, PARTITIONS_FROM, Granularity, value_format
 from lakeline.core.quarantine import QUARANTINE_COLUMNS
 from lakeline.core.registry import ContractRegistry
 from lakeline.core.workflow import QUALITY_RESULTS_TABLE
@@ -19,9 +20,9 @@ from lakeline.core.workflow import QUALITY_RESULTS_TABLE
 QUARANTINE_SUFFIX = "_quarantine"
 # Athena partition projection of dt, by granularity: the date format and the step.
 _PROJECTION = {
-    Granularity.DAY: ("yyyy-MM-dd", "DAYS", "2020-01-01"),
-    Granularity.HOUR: ("yyyy-MM-dd-HH", "HOURS", "2020-01-01-00"),
-    Granularity.MONTH: ("yyyy-MM", "MONTHS", "2020-01"),
+    Granularity.DAY: ("yyyy-MM-dd", "DAYS"),
+    Granularity.HOUR: ("yyyy-MM-dd-HH", "HOURS"),
+    Granularity.MONTH: ("yyyy-MM", "MONTHS"),
 }
 
 
@@ -44,6 +45,7 @@ class TableSpec:
     description: str
     columns: tuple[Column, ...]
     granularity: Granularity
+    partitions_from: date = PARTITIONS_FROM
 
     @property
     def prefix(self) -> str:
@@ -75,7 +77,8 @@ class TableSpec:
 
     def projection(self, bucket: str) -> dict[str, str]:
         """Table properties that let Athena compute ``dt`` partitions instead of listing them."""
-        fmt, unit, start = _PROJECTION[self.granularity]
+        fmt, unit = _PROJECTION[self.granularity]
+        start = datetime.combine(self.partitions_from, time()).strftime(value_format(self.granularity))
         return {
             "projection.enabled": "true",
             f"projection.{PARTITION_COLUMN}.type": "date",
@@ -98,6 +101,7 @@ def curated_table(contract: Contract) -> TableSpec:
         description=contract.description,
         columns=tuple(Column(c.name, c.type, c.description) for c in contract.columns),
         granularity=contract.partitioning,
+        partitions_from=contract.partitions_from,
     )
 
 

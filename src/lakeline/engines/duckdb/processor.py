@@ -333,6 +333,7 @@ def validation_query(contract: Contract, reader: Reader, now: datetime) -> str:
     reasons = [r for col in compiled for r in col.reasons]
     reasons += [compile_check(ch, expression_to_duckdb(ch.expression, schema)) for ch in contract.checks]
     reasons += quality_reasons(contract, now)
+    reasons.append(_before_partitions(contract))
     reason_list = f"list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL)"
     if reader.record_reason:
         reasons.insert(0, reader.record_reason)
@@ -354,6 +355,19 @@ def validation_query(contract: Contract, reader: Reader, now: datetime) -> str:
         columns=", ".join(ident(c) for c in contract.column_names),
         partition=_partition_value(event, contract.partitioning),
     )
+
+
+def _before_partitions(contract: Contract) -> str:
+    """The reason of a row whose event time falls before the table's first projected partition.
+
+    Athena would never show it: partition projection starts at the contract's `partitions_from`.
+    """
+    event, start = ident(contract.event_time), contract.partitions_from.isoformat()
+    message = (
+        f"{contract.event_time}: before {start}, where the table's partitions start "
+        "(partitions_from in the contract); Athena would never show it"
+    )
+    return f"CASE WHEN CAST({event} AS DATE) < DATE {literal(start)} THEN {literal(message)} END"
 
 
 def _partition_value(event_time: str, granularity: Granularity) -> str:

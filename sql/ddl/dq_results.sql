@@ -14,7 +14,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `dq_results` (
 )
 PARTITIONED BY (`dt` string)
 STORED AS PARQUET
-LOCATION 's3://${lake_bucket}/quality/dq_results/'
+LOCATION 's3://${curated_bucket}/quality/dq_results/'
 TBLPROPERTIES (
   'projection.enabled'='true',
   'projection.dt.type'='date',
@@ -22,7 +22,7 @@ TBLPROPERTIES (
   'projection.dt.range'='2020-01-01,NOW',
   'projection.dt.interval'='1',
   'projection.dt.interval.unit'='DAYS',
-  'storage.location.template'='s3://${lake_bucket}/quality/dq_results/dt=${dt}',
+  'storage.location.template'='s3://${curated_bucket}/quality/dq_results/dt=${dt}',
   'classification'='parquet',
   'parquet.compression'='ZSTD'
 )

@@ -12,7 +12,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `taxi_daily_zone_stats` (
 )
 PARTITIONED BY (`dt` string)
 STORED AS PARQUET
-LOCATION 's3://${lake_bucket}/analytics/taxi_daily_zone_stats/'
+LOCATION 's3://${analytics_bucket}/analytics/taxi_daily_zone_stats/'
 TBLPROPERTIES (
   'classification'='parquet',
   'parquet.compression'='ZSTD'

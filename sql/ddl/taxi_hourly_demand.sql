@@ -8,7 +8,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `taxi_hourly_demand` (
 )
 PARTITIONED BY (`dt` string)
 STORED AS PARQUET
-LOCATION 's3://${lake_bucket}/analytics/taxi_hourly_demand/'
+LOCATION 's3://${analytics_bucket}/analytics/taxi_hourly_demand/'
 TBLPROPERTIES (
   'classification'='parquet',
   'parquet.compression'='ZSTD'

@@ -22,7 +22,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `taxi_trips` (
 )
 PARTITIONED BY (`dt` string)
 STORED AS PARQUET
-LOCATION 's3://${lake_bucket}/curated/taxi_trips/'
+LOCATION 's3://${curated_bucket}/curated/taxi_trips/'
 TBLPROPERTIES (
   'projection.enabled'='true',
   'projection.dt.type'='date',
@@ -30,7 +30,7 @@ TBLPROPERTIES (
   'projection.dt.range'='2020-01-01,NOW',
   'projection.dt.interval'='1',
   'projection.dt.interval.unit'='DAYS',
-  'storage.location.template'='s3://${lake_bucket}/curated/taxi_trips/dt=${dt}',
+  'storage.location.template'='s3://${curated_bucket}/curated/taxi_trips/dt=${dt}',
   'classification'='parquet',
   'parquet.compression'='ZSTD'
 )

@@ -12,7 +12,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `weather_observations_quarantine` (
 )
 PARTITIONED BY (`dt` string)
 STORED AS PARQUET
-LOCATION 's3://${lake_bucket}/quarantine/weather_observations/'
+LOCATION 's3://${curated_bucket}/quarantine/weather_observations/'
 TBLPROPERTIES (
   'projection.enabled'='true',
   'projection.dt.type'='date',
@@ -20,7 +20,7 @@ TBLPROPERTIES (
   'projection.dt.range'='2020-01-01,NOW',
   'projection.dt.interval'='1',
   'projection.dt.interval.unit'='DAYS',
-  'storage.location.template'='s3://${lake_bucket}/quarantine/weather_observations/dt=${dt}',
+  'storage.location.template'='s3://${curated_bucket}/quarantine/weather_observations/dt=${dt}',
   'classification'='parquet',
   'parquet.compression'='ZSTD'
 )

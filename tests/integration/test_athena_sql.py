@@ -131,6 +131,9 @@ def test_ddl_is_hive_syntax_with_projection_that_athena_parses() -> None:
         assert "CREATE EXTERNAL TABLE IF NOT EXISTS `" in text
         # Analytics partitions are registered by each build at their new location; the rest is projected.
         assert ("'projection.enabled'='true'" in text) is (path.stem not in models), path.name
+        # ...and live in their own bucket, as in the stack.
+        bucket = "${analytics_bucket}" if path.stem in models else "${curated_bucket}"
+        assert f"LOCATION 's3://{bucket}/" in text, path.name
 
 
 def test_explain_reads_only_the_pruned_partitions_and_columns(loaded: LocalRuntime) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from lakeline.core.objects import Zone
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.tables import TableSpec
 
-BUCKET_PLACEHOLDER = "${lake_bucket}"  # `lakeline ddl --bucket NAME` fills it in
+# The stack keeps curated, quarantine and quality data in one bucket and analytics in another;
+# `lakeline ddl --bucket NAME [--analytics-bucket NAME]` fills these in.
+BUCKET_PLACEHOLDER = "${curated_bucket}"
+ANALYTICS_PLACEHOLDER = "${analytics_bucket}"
 
 
 def _quote(text: str) -> str:
@@ -35,6 +39,11 @@ def create_table(spec: TableSpec, bucket: str = BUCKET_PLACEHOLDER) -> str:
     )
 
 
-def ddl_files(tables: list[TableSpec], bucket: str = BUCKET_PLACEHOLDER) -> dict[str, str]:
-    """File name -> DDL text, one file per table."""
-    return {f"{spec.name}.sql": create_table(spec, bucket) for spec in tables}
+def ddl_files(
+    tables: list[TableSpec], bucket: str = BUCKET_PLACEHOLDER, analytics_bucket: str = ANALYTICS_PLACEHOLDER
+) -> dict[str, str]:
+    """File name -> DDL text, one file per table: analytics tables in ``analytics_bucket``."""
+    return {
+        f"{spec.name}.sql": create_table(spec, analytics_bucket if spec.zone is Zone.ANALYTICS else bucket)
+        for spec in tables
+    }

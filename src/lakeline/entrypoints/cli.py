@@ -515,19 +515,26 @@ def build(ctx: click.Context, full: bool, engine: str) -> None:
 @click.option(
     "--bucket", default=None, help="The curated bucket to put in LOCATION (default: a placeholder)."
 )
+@click.option(
+    "--analytics-bucket",
+    default=None,
+    help="The analytics tables' bucket (default: --bucket, else a placeholder).",
+)
 @click.option("--check", is_flag=True, help="Only check that sql/ddl/ matches the contracts; exit 1 if not.")
 @click.pass_context
 @_fail_cleanly
-def ddl(ctx: click.Context, bucket: str | None, check: bool) -> None:
+def ddl(ctx: click.Context, bucket: str | None, analytics_bucket: str | None, check: bool) -> None:
     """Write the Athena DDL (Hive syntax) of every lake table into sql/ddl/, from the contracts."""
-    from lakeline.athena.ddl import BUCKET_PLACEHOLDER, ddl_files
+    from lakeline.athena.ddl import ANALYTICS_PLACEHOLDER, BUCKET_PLACEHOLDER, ddl_files
     from lakeline.core.tables import lake_tables
     from lakeline.engines.duckdb.models import model_table
 
     runtime = _runtime(ctx)
     out = runtime.settings.project.root / "sql" / "ddl"
     tables = [*lake_tables(runtime.contracts), *(model_table(m, runtime.contracts) for m in runtime.models)]
-    files = ddl_files(tables, bucket or BUCKET_PLACEHOLDER)
+    files = ddl_files(
+        tables, bucket or BUCKET_PLACEHOLDER, analytics_bucket or bucket or ANALYTICS_PLACEHOLDER
+    )
     stale = sorted(
         name for name, text in files.items() if not (out / name).is_file() or (out / name).read_text() != text
     )

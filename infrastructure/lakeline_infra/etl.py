@@ -58,6 +58,9 @@ def glue_job(
     description: str,
     role: iam.IRole,
     script: str,
+    wheel: str,
+    storage: Storage,
+    ledger: dynamodb.ITable,
     arguments: dict[str, str],
     workers: int,
     flex: bool,
@@ -65,7 +68,10 @@ def glue_job(
     security: str,
     concurrent_runs: int = 1,
 ) -> glue.CfnJob:
-    """A Glue 5.0 job running ``script`` (with the lakeline wheel in ``arguments``), logged and measured."""
+    """A Glue 5.0 job running ``script`` with the lakeline wheel and the lake's settings, logged and measured.
+
+    ``arguments`` adds job-specific ``--LAKELINE_*`` settings to the buckets and the ledger.
+    """
     return glue.CfnJob(
         scope,
         "Job",
@@ -82,6 +88,11 @@ def glue_job(
         timeout=timeout_minutes,
         security_configuration=security,
         default_arguments={
+            "--additional-python-modules": wheel,
+            "--LAKELINE_LAKE_BUCKET": storage.raw.bucket_name,
+            "--LAKELINE_CURATED_BUCKET": storage.curated.bucket_name,
+            "--LAKELINE_ANALYTICS_BUCKET": storage.analytics.bucket_name,
+            "--LAKELINE_LEDGER_TABLE": ledger.table_name,
             **arguments,
             "--enable-metrics": "true",
             "--enable-continuous-cloudwatch-log": "true",
@@ -149,14 +160,10 @@ class Etl(Construct):
             description="Builds the analytics models incrementally (lakeline build, on Spark)",
             role=self.role,
             script=script,
-            arguments={
-                "--additional-python-modules": wheel,
-                "--LAKELINE_LAKE_BUCKET": storage.raw.bucket_name,
-                "--LAKELINE_CURATED_BUCKET": storage.curated.bucket_name,
-                "--LAKELINE_ANALYTICS_BUCKET": storage.analytics.bucket_name,
-                "--LAKELINE_LEDGER_TABLE": ledger.table_name,
-                "--LAKELINE_DATABASE": database,
-            },
+            wheel=wheel,
+            storage=storage,
+            ledger=ledger,
+            arguments={"--LAKELINE_DATABASE": database},
             workers=config.glue_workers,
             flex=config.glue_flex,
             timeout_minutes=60,

@@ -47,14 +47,10 @@ class LargeObjects(Construct):
             description="Processes one object too large for the process_object function (DuckDB, driver)",
             role=role,
             script=script,
-            arguments={
-                "--additional-python-modules": wheel,
-                "--LAKELINE_LAKE_BUCKET": storage.raw.bucket_name,
-                "--LAKELINE_CURATED_BUCKET": storage.curated.bucket_name,
-                "--LAKELINE_ANALYTICS_BUCKET": storage.analytics.bucket_name,
-                "--LAKELINE_LEDGER_TABLE": ledger.table_name,
-                "--LAKELINE_EVENT_BUS": "default",  # its Partition Updated starts the workflow
-            },
+            wheel=wheel,
+            storage=storage,
+            ledger=ledger,
+            arguments={"--LAKELINE_EVENT_BUS": "default"},  # its Partition Updated starts the workflow
             workers=2,  # the smallest glueetl job: the work runs on the driver
             flex=False,  # a handed-off object should not wait for spare capacity
             timeout_minutes=120,

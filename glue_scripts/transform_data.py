@@ -20,6 +20,7 @@ import sys
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 SETTINGS = (
     "LAKELINE_LAKE_BUCKET",
@@ -37,6 +38,16 @@ def _on_glue() -> bool:
     except ImportError:
         return False
     return True
+
+
+def _aws_runtime() -> Any:
+    """The AWS runtime, from the job's ``--LAKELINE_*`` arguments (on Glue)."""
+    from awsglue.utils import getResolvedOptions  # type: ignore[import-not-found]
+
+    from lakeline.runtime.aws import AwsRuntime, AwsSettings
+
+    os.environ.update(getResolvedOptions(sys.argv, [s for s in SETTINGS if f"--{s}" in sys.argv]))
+    return AwsRuntime(AwsSettings.from_env())
 
 
 def main(argv: list[str] | None = None) -> list[dict[str, object]]:
@@ -65,13 +76,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
 
     if _on_glue():
         from awsglue.context import GlueContext  # type: ignore[import-not-found]
-        from awsglue.utils import getResolvedOptions  # type: ignore[import-not-found]
         from pyspark.context import SparkContext
 
-        from lakeline.runtime.aws import AwsRuntime, AwsSettings
-
-        os.environ.update(getResolvedOptions(sys.argv, [s for s in SETTINGS if f"--{s}" in sys.argv]))
-        runtime = AwsRuntime(AwsSettings.from_env())
+        runtime = _aws_runtime()
         spark = GlueContext(SparkContext.getOrCreate()).spark_session
         models, deps = runtime.models, runtime.build_deps(SparkModelRunner(spark))
     else:
@@ -114,12 +121,7 @@ def process_handed_off(uri: str, project: Path | None, lake: str | None) -> dict
     from lakeline.usecases.process_object import Outcome, process_object
 
     if _on_glue():
-        from awsglue.utils import getResolvedOptions  # type: ignore[import-not-found]
-
-        from lakeline.runtime.aws import AwsRuntime, AwsSettings
-
-        os.environ.update(getResolvedOptions(sys.argv, [s for s in SETTINGS if f"--{s}" in sys.argv]))
-        base = AwsRuntime(AwsSettings.from_env()).deps
+        base = _aws_runtime().deps
     else:
         from lakeline.runtime.local import LocalRuntime
         from lakeline.runtime.settings import LocalSettings

@@ -12,6 +12,7 @@ from lakeline.core.objects import Zone
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
 from lakeline.core.tables import Column, TableSpec, curated_table, query_schema
+from lakeline.core.types import parse_type
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
 from lakeline.engines.duckdb.readers import lake_scan
 from lakeline.sqlfiles import sql_template
@@ -108,14 +109,16 @@ class DuckDBModelRunner:
 
 
 def _as_declared(con: Any, sql: str) -> str:
-    """The model's columns as its table declares them.
+    """The model's columns cast to the types its table declares (``athena_type_of``).
 
-    DuckDB writes a HUGEINT (a sum of integers) to Parquet as DOUBLE, while the table
-    (``athena_type_of``) says bigint.
+    DuckDB would otherwise write some result types as others: a HUGEINT (a sum of integers)
+    becomes a Parquet DOUBLE, while the table says bigint.
     """
     described = con.execute(f"DESCRIBE {sql}").fetchall()
     return ", ".join(
-        f"CAST({ident(name)} AS BIGINT) AS {ident(name)}" if kind == "HUGEINT" else ident(name)
+        ident(name)
+        if name == PARTITION_COLUMN
+        else f"CAST({ident(name)} AS {duckdb_type(parse_type(athena_type_of(kind)))}) AS {ident(name)}"
         for name, kind, *_ in described
     )
 

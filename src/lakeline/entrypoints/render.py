@@ -83,14 +83,15 @@ def ledger_table(entries: Sequence[LedgerEntry], title: str = "Ledger") -> Table
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("partitions", overflow="fold", ratio=1, min_width=10)
     table.add_column("ms", justify="right", no_wrap=True)
-    if any(notes):
+    with_notes = any(notes)
+    if with_notes:
         table.add_column("note", overflow="fold", ratio=2)
     for e, note in zip(entries, notes, strict=True):
         row = [
             e.key.removeprefix("raw/"), e.status.value, f"{e.rows_in:,}", f"{e.rows_kept:,}",
             f"{e.rows_quarantined:,}", _partition_span(e.partitions), str(e.duration_ms or ""),
         ]  # fmt: skip
-        table.add_row(*row, *([note[:200]] if any(notes) else []))
+        table.add_row(*row, *([note[:200]] if with_notes else []))
     return table
 
 

@@ -42,3 +42,27 @@ def test_many_partitions_are_shown_as_a_span_and_notes_only_when_there_are_some(
 
     assert "note" not in quiet and "(30)" in quiet and "2024-01-15" not in quiet
     assert "note" in failing and "cannot" in failing
+
+
+def test_a_partition_is_never_split_across_lines() -> None:
+    out = printed(
+        entry(
+            "raw/weather_observations/pull-20261130T065320Z-9c0e003d.jsonl.gz",
+            ["2024-01-01", "2024-01-03", "2024-01-02"],
+        ),
+        entry("raw/taxi_trips/yellow_tripdata_2024-01-03.csv", ["2024-01-03"]),
+    )
+
+    assert max(len(line) for line in out.splitlines()) <= 80
+    cells = [line.split("│")[6].strip() for line in out.splitlines() if line.startswith("│")]
+    assert "2024-01-01" in cells and "2024-01-03" in cells and "(3)" in " ".join(cells)
+
+
+def test_cli_messages_are_not_broken_into_lines_by_the_console() -> None:
+    from lakeline.entrypoints.cli import console
+
+    command = 'lakeline query "SELECT reasons, count(*) AS n FROM taxi_trips_quarantine GROUP BY reasons"'
+    with console.capture() as captured:
+        console.print(f"  why rows failed   {command}", width=80)
+
+    assert command in captured.get()

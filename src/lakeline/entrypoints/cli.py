@@ -21,8 +21,9 @@ from lakeline import __version__
 from lakeline.errors import LakelineError
 
 F = TypeVar("F", bound=Callable[..., Any])
-console = Console()
-errors = Console(stderr=True)
+# Messages hold paths, URLs and commands to copy: the terminal wraps them, not rich (tables still fit).
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 def _fail_cleanly(func: F) -> F:

@@ -76,12 +76,13 @@ def ledger_table(entries: Sequence[LedgerEntry], title: str = "Ledger") -> Table
     notes = [e.error or "; ".join(e.warnings) for e in entries]
     table = Table(title=title, title_justify="left", header_style="bold", expand=True)
     # Keys, partitions and notes wrap rather than lose their ends (the end of a key is what tells
-    # objects apart); the numbers never wrap. The key takes most of the room left.
+    # objects apart); the numbers never wrap. The key takes most of the room left, and a span of
+    # partitions wraps between its dates (a date split in two reads as two wrong ones).
     table.add_column("object", overflow="fold", ratio=3)
     table.add_column("status", no_wrap=True)
     for name in ("rows in", "kept", "quar."):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("partitions", overflow="fold", ratio=1, min_width=10)
+    table.add_column("partitions", overflow="fold", ratio=2, min_width=10)
     table.add_column("ms", justify="right", no_wrap=True)
     with_notes = any(notes)
     if with_notes:
@@ -100,7 +101,7 @@ def _partition_span(partitions: Sequence[str]) -> str:
     if len(partitions) <= 2:
         return ", ".join(partitions)
     ordered = sorted(partitions)
-    return f"{ordered[0]}..{ordered[-1]} ({len(ordered)})"
+    return f"{ordered[0]} to {ordered[-1]} ({len(ordered)})"
 
 
 def explanation_table(explanation: Explanation) -> Table:

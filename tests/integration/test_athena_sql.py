@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -157,3 +158,25 @@ def test_explain_reads_only_the_pruned_partitions_and_columns(loaded: LocalRunti
     assert table.columns == ["fare_amount"]
     assert 0 < one.bytes_scanned < all_days.bytes_scanned < wide.bytes_scanned
     assert one.billed_bytes == 10 * 1024**2 and one.cost_usd > 0
+
+
+def test_partitions_dated_after_now_are_hidden_as_athena_projection_hides_them(loaded: LocalRuntime) -> None:
+    from lakeline.usecases.explain import explain
+
+    # The sample covers 2024-01-01 to 2024-01-03; at noon on the 2nd, Athena projects up to the 2nd.
+    noon = datetime(2024, 1, 2, 12, tzinfo=UTC)
+    engine = DuckDBQueryEngine(loaded.store, loaded.contracts, clock=lambda: noon)
+    later = DuckDBQueryEngine(loaded.store, loaded.contracts)
+    try:
+        then = engine.query("SELECT DISTINCT dt FROM taxi_trips ORDER BY dt").rows
+        now = later.query("SELECT count(DISTINCT dt) FROM taxi_trips").rows
+        (table,) = explain(
+            "SELECT count(*) FROM taxi_trips", loaded.contracts, loaded.store, engine, noon
+        ).tables
+    finally:
+        engine.close()
+        later.close()
+
+    assert then == [("2024-01-01",), ("2024-01-02",)]
+    assert now == [(3,)]
+    assert table.partitions_read == ["2024-01-01", "2024-01-02"] and table.partitions_total == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,17 @@ def test_parquet_source_with_native_types(tmp_path: Path) -> None:
 
     assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (2, 1, 1)
     assert rows(runtime, "SELECT id, at FROM payments")[0][0] == 1
+
+
+def test_rows_dated_after_now_are_kept_with_a_warning_and_shown_from_their_day(tmp_path: Path) -> None:
+    today = datetime.now(UTC)
+    ahead = today + timedelta(days=2)
+    content = f"{HEADER}1,{today:%Y-%m-%d} 00:00:00,1.00\n2,{ahead:%Y-%m-%d} 00:00:00,2.00\n"
+
+    runtime, entry = run_file(tmp_path, content.encode())
+
+    assert entry.status is Status.PROCESSED and entry.rows_kept == 2
+    assert entry.partitions == [f"{today:%Y-%m-%d}", f"{ahead:%Y-%m-%d}"]
+    (warning,) = entry.warnings
+    assert f"1 partition(s) from dt={ahead:%Y-%m-%d}" in warning and "Athena" in warning
+    assert rows(runtime, "SELECT id FROM payments") == [(1,)]  # as Athena would answer today

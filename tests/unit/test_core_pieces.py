@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from lakeline.core.objects import ObjectRef, dataset_of_raw_key, output_stem, validate_key
-from lakeline.core.partitioning import Granularity, is_partition_value, partition_path, partition_value
+from lakeline.core.partitioning import (
+    Granularity,
+    is_partition_value,
+    partition_path,
+    partition_value,
+    projected,
+)
 from lakeline.core.timeformats import fixed_width, format_to_regex
 from lakeline.core.types import TypeKind, parse_type
 from lakeline.errors import InvalidKeyError
@@ -43,6 +49,28 @@ def test_partition_values_by_granularity(granularity: Granularity, value: str) -
     assert partition_value(when, granularity) == value
     assert is_partition_value(value, granularity)
     assert partition_path(value) == f"dt={value}"
+
+
+@pytest.mark.parametrize(
+    ("granularity", "now_value", "next_value"),
+    [
+        (Granularity.HOUR, "2024-03-05-07", "2024-03-05-08"),
+        (Granularity.DAY, "2024-03-05", "2024-03-06"),
+        (Granularity.MONTH, "2024-03", "2024-04"),
+    ],
+)
+def test_projection_reaches_up_to_the_current_partition_in_utc(
+    granularity: Granularity, now_value: str, next_value: str
+) -> None:
+    # 02:30 at UTC-5 is 07:30 UTC: Athena's NOW is UTC, whatever the caller's zone.
+    now = datetime(2024, 3, 5, 2, 30, tzinfo=timezone(timedelta(hours=-5)))
+    first = date(2024, 1, 1)
+
+    assert projected(now_value, granularity, first, now)
+    assert not projected(next_value, granularity, first, now)
+    assert not projected(
+        partition_value(datetime(2023, 12, 31, 23, tzinfo=UTC), granularity), granularity, first, now
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import TypeVar
 
@@ -45,6 +45,20 @@ def value_format(granularity: Granularity) -> str:
 def partition_value(event_time: datetime, granularity: Granularity) -> str:
     """The ``dt`` value of a row whose event time is ``event_time``."""
     return event_time.strftime(_VALUE_FORMATS[granularity])
+
+
+def projected(value: str, granularity: Granularity, first: date, now: datetime) -> bool:
+    """Whether Athena's partition projection covers ``value`` at ``now``.
+
+    Projection ranges from ``first`` to NOW (UTC): a partition dated later exists on S3 but no
+    query sees it until its day (hour, month) comes.
+    """
+    return first_value(first, granularity) <= value <= partition_value(now.astimezone(UTC), granularity)
+
+
+def first_value(first: date, granularity: Granularity) -> str:
+    """The ``dt`` value of the first partition of a range that starts on day ``first``."""
+    return datetime.combine(first, time()).strftime(_VALUE_FORMATS[granularity])
 
 
 def is_partition_value(value: str, granularity: Granularity) -> bool:

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from lakeline.core.contracts import Contract
 from lakeline.core.objects import Zone, zone_prefix
-from lakeline.core.partitioning import PARTITION_COLUMN, PARTITIONS_FROM, Granularity, value_format
+from lakeline.core.partitioning import (
+    PARTITION_COLUMN,
+    PARTITIONS_FROM,
+    Granularity,
+    first_value,
+    group_by_partition,
+    projected,
+)
 from lakeline.core.quarantine import QUARANTINE_COLUMNS
 from lakeline.core.registry import ContractRegistry
 from lakeline.core.workflow import QUALITY_RESULTS_TABLE
@@ -69,6 +76,24 @@ class TableSpec:
         """
         return self.zone is Zone.ANALYTICS
 
+    def visible(self, value: str, now: datetime) -> bool:
+        """Whether Athena shows partition ``value`` of this table at ``now``.
+
+        Catalogued partitions are shown as soon as a build registers them; projected ones only
+        within the projection's range (see :func:`lakeline.core.partitioning.projected`).
+        """
+        return self.catalogued or projected(value, self.granularity, self.partitions_from, now)
+
+    def visible_files(self, keys: Iterable[str], now: datetime) -> dict[str, list[str]]:
+        """Partition value -> Parquet keys, of the partitions Athena shows at ``now``.
+
+        Args:
+            keys: Keys listed under the table's prefix.
+            now: When the query runs.
+        """
+        groups = group_by_partition(keys, lambda key: key[len(self.prefix) :])
+        return {value: files for value, files in groups.items() if self.visible(value, now)}
+
     def properties(self, bucket: str) -> dict[str, str]:
         """The table's properties: projection of ``dt``, or plain Parquet for catalogued partitions."""
         if self.catalogued:
@@ -78,7 +103,7 @@ class TableSpec:
     def projection(self, bucket: str) -> dict[str, str]:
         """Table properties that let Athena compute ``dt`` partitions instead of listing them."""
         fmt, unit = _PROJECTION[self.granularity]
-        start = datetime.combine(self.partitions_from, time()).strftime(value_format(self.granularity))
+        start = first_value(self.partitions_from, self.granularity)
         return {
             "projection.enabled": "true",
             f"projection.{PARTITION_COLUMN}.type": "date",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from lakeline.athena.pruning import table_reads
-from lakeline.core.partitioning import PARTITION_COLUMN, group_by_partition
+from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.pricing import ATHENA_MINIMUM_BYTES, athena_query_cost
 from lakeline.core.registry import ContractRegistry
 from lakeline.core.tables import TableSpec, lake_tables, query_schema
@@ -54,22 +55,28 @@ class Explanation:
         return athena_query_cost(self.bytes_scanned)
 
 
-def _partition_files(store: ObjectStore, spec: TableSpec) -> dict[str, list[str]]:
-    groups = group_by_partition(store.list(spec.prefix), lambda obj: obj.key[len(spec.prefix) :])
-    return {value: [store.uri(obj.key) for obj in objs] for value, objs in groups.items()}
+def _partition_files(store: ObjectStore, spec: TableSpec, now: datetime) -> dict[str, list[str]]:
+    listed = spec.visible_files((obj.key for obj in store.list(spec.prefix)), now)
+    return {value: [store.uri(key) for key in keys] for value, keys in listed.items()}
 
 
-def explain(sql: str, contracts: ContractRegistry, store: ObjectStore, sizes: ColumnSizes) -> Explanation:
+def explain(
+    sql: str, contracts: ContractRegistry, store: ObjectStore, sizes: ColumnSizes, now: datetime | None = None
+) -> Explanation:
     """Estimate the partitions and bytes a query reads, pruning dt as Athena's projection does.
+
+    Partitions dated after ``now`` (default: the current time) are outside the projection's range,
+    so they are neither read nor counted.
 
     Raises:
         QueryError: If the SQL does not parse.
     """
+    now = now or datetime.now(UTC)
     specs = {t.name: t for t in lake_tables(contracts)}
     schema = query_schema(specs.values())
     estimates = []
     for read in table_reads(sql, schema):
-        files = _partition_files(store, specs[read.table])
+        files = _partition_files(store, specs[read.table], now)
         chosen = read.partitions(sorted(files))
         columns = set(read.columns) - {PARTITION_COLUMN}
         uris = [uri for value in chosen for uri in files[value]]

@@ -18,6 +18,7 @@ from lakeline.core.objects import ObjectRef, Zone, output_stem, zone_prefix
 from lakeline.core.outcome import EngineOutput
 from lakeline.core.partitioning import partition_path
 from lakeline.core.registry import ContractRegistry
+from lakeline.core.tables import curated_table
 from lakeline.errors import LakelineError, LeaseHeldError
 from lakeline.events.lakeline_events import partition_updated
 from lakeline.ports import EventBus, Handoff, Ledger, Metrics, Notifier, ObjectStore, Processor
@@ -177,10 +178,21 @@ def _run(
         entry.rows_in, entry.rows_kept = output.rows_in, output.rows_kept
         entry.rows_quarantined = output.rows_quarantined
         entry.partitions = sorted(output.curated)
-        entry.warnings = output.warnings
+        entry.warnings = [*output.warnings, *_not_yet_visible(contract, entry.partitions, deps.clock())]
     for stale in sorted(set(previous.outputs if previous else []) - set(entry.outputs)):
         deps.store.delete(stale)  # after the new outputs are in place, never before
     entry.finished_at = deps.clock()
+
+
+def _not_yet_visible(contract: Contract, partitions: list[str], now: datetime) -> list[str]:
+    """A warning when rows are dated in the future: kept, but Athena shows them only from their day."""
+    ahead = [value for value in partitions if not curated_table(contract).visible(value, now)]
+    if not ahead:
+        return []
+    return [
+        f"rows dated after now, in {len(ahead)} partition(s) from dt={ahead[0]}: kept, but Athena's "
+        f"partition projection shows each partition only from its {contract.partitioning.value} on"
+    ]
 
 
 def _landing_partition(obj: ObjectRef) -> str:

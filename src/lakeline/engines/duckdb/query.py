@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lakeline.athena.transpile import Schema, parse_statements, to_duckdb
-from lakeline.core.objects import Zone
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
 from lakeline.core.tables import TableSpec, lake_tables, query_schema
@@ -46,6 +47,7 @@ class DuckDBQueryEngine:
         s3: S3Access | None = None,
         extra_tables: list[TableSpec] | None = None,
         catalog: PartitionCatalog | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
         self.contracts = contracts
@@ -53,6 +55,7 @@ class DuckDBQueryEngine:
         self.catalog = catalog  # where analytics partitions live; other tables are found by listing
         self.s3 = s3
         self.memory_limit = memory_limit
+        self.clock = clock  # projected partitions dated after now are not shown, as on Athena
         self._con: duckdb.DuckDBPyConnection | None = None
         self._viewed: set[str] = set()
 
@@ -97,16 +100,18 @@ class DuckDBQueryEngine:
         prefix = table.prefix
         columns = [(c.name, _duckdb_type(c.type)) for c in table.columns]
         selected = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in columns)
-        partition = f"/{PARTITION_COLUMN}="
-        if table.zone is Zone.ANALYTICS and self.catalog is not None:
+        if table.catalogued and self.catalog is not None:
             # Only the files of each partition's current location: replaced ones may still exist.
             keys = [o.key for location in self.catalog.locations(table.name).values()
-                    for o in self.store.list(location)]  # fmt: skip
+                    for o in self.store.list(location) if o.key.endswith(".parquet")]  # fmt: skip
+        elif table.catalogued:  # no catalog to ask: every build's files
+            keys = [o.key for o in self.store.list(prefix) if o.key.endswith(".parquet")]
         else:
             # The files the store lists, not a glob: DuckDB's globs also match a crashed writer's
             # hidden temporary file, which must never be read.
-            keys = [o.key for o in self.store.list(prefix) if partition in o.key]
-        files = sorted(self.store.uri(k) for k in keys if k.endswith(".parquet"))
+            listed = table.visible_files((o.key for o in self.store.list(prefix)), self.clock())
+            keys = [key for files in listed.values() for key in files]
+        files = sorted(self.store.uri(k) for k in keys)
         if files:
             body = f"SELECT {selected}, {ident(PARTITION_COLUMN)} FROM {lake_scan(files)}"
         else:

@@ -180,8 +180,8 @@ class PartitionCatalog(Protocol):
 class QualityChecker(Protocol):
     """Evaluates a DQDL ruleset on some Parquet files of a table (Glue Data Quality on AWS)."""
 
-    def check(self, ruleset: str, uris: Sequence[str], now: datetime) -> list[RuleResult]:
-        """One result per top-level rule."""
+    def check(self, ruleset: str, table: str, uris: Sequence[str], now: datetime) -> list[RuleResult]:
+        """One result per top-level rule, on the rows of ``uris`` of ``table`` (none: an empty table)."""
         ...
 
 

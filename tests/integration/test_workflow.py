@@ -270,3 +270,27 @@ def test_a_models_checks_name_every_rebuilt_partition_as_on_aws(project: Path, t
     assert rows(runtime, "SELECT DISTINCT partitions FROM dq_results WHERE table_name = 'weekday_trips'") == [
         ("2024-01-01,2024-01-02",)
     ]
+
+
+def test_a_model_whose_rebuilt_partitions_all_came_out_empty_is_judged_as_an_empty_table(
+    project: Path, tmp_path: Path
+) -> None:
+    (project / "sql" / "models" / "night_trips.sql").write_text(
+        "-- model: night_trips\n-- sources: taxi_trips\n-- partition: dt\n-- primary_key: dt\n"
+        "SELECT dt, count(*) AS trips FROM taxi_trips WHERE dt = '1999-01-01' GROUP BY dt\n"
+    )
+    (project / "sql" / "models" / "night_trips.dqdl").write_text(
+        'Rules = [ RowCount > 0, ColumnExists "trips", IsComplete "trips" ]\n'
+    )
+    runtime = fresh(project)
+    ingest(runtime, sample(tmp_path, "d1.csv", 1, seed=1), "taxi_trips")
+
+    run = run_workflow(runtime.models, runtime.workflow_deps)
+
+    (build,) = [b for b in run.builds if b.model == "night_trips"]
+    assert (build.rebuilt, build.written) == (["2024-01-01"], [])
+    (check,) = [q for q in run.quality if q.target.table == "night_trips"]
+    outcomes = {r.rule: r.outcome for r in check.results}
+    assert outcomes["RowCount > 0"] == "Failed" and outcomes['ColumnExists "trips"'] == "Passed"
+    assert outcomes['IsComplete "trips"'] == "Failed"  # no rows to judge
+    assert "Value: 0.0" in next(r.failure_reason or "" for r in check.results if r.rule == "RowCount > 0")

@@ -21,6 +21,7 @@ from lakeline.adapters.local.partition_catalog import SqlitePartitionCatalog
 from lakeline.adapters.local.workflow_triggers import SqliteWorkflowTriggers
 from lakeline.analytics.models import Model, load_models
 from lakeline.core.registry import ContractRegistry
+from lakeline.core.tables import lake_tables
 from lakeline.engines.duckdb.models import DuckDBModelRunner, model_table
 from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
 from lakeline.engines.duckdb.quality import DuckDBQualityChecker
@@ -157,7 +158,15 @@ class LocalRuntime:
     @cached_property
     def workflow_deps(self) -> WorkflowDeps:
         """What the local run of the analytics workflow needs."""
-        return WorkflowDeps(self.build_deps, DuckDBQualityChecker(), self.notifier, triggers=self.triggers)
+        checker = DuckDBQualityChecker(self.table_columns)
+        return WorkflowDeps(self.build_deps, checker, self.notifier, triggers=self.triggers)
+
+    def table_columns(self, name: str) -> dict[str, str]:
+        """A table's columns and their Athena types, by its Glue name (a dataset's, or a model's)."""
+        for model in self.models:
+            if model.name == name:
+                return model_table(model, self.contracts).column_types
+        return {t.name: t for t in lake_tables(self.contracts)}[name].column_types
 
     def query_engine(self) -> DuckDBQueryEngine:
         """A query engine over the lake as it is now, analytics tables included."""

@@ -157,15 +157,14 @@ def plan(
 def _model_targets(builds: list[ModelBuild], models: list[Model], deps: BuildDeps) -> list[QualityTarget]:
     """A model's checks cover the partitions it rebuilt, as Plan hands them to Glue Data Quality.
 
-    A rebuilt partition that came out empty has no file and adds no rows, here as on AWS. A model
-    whose every rebuilt partition came out empty is not checked here (there is no table to read
-    a schema from); on AWS Glue Data Quality then reads no rows.
+    A rebuilt partition that came out empty has no file and adds no rows, here as on AWS. When every
+    rebuilt partition came out empty, the rules judge an empty table, as Glue Data Quality would.
     """
     by_name = {m.name: m for m in models}
     targets = []
     for build in builds:
         ruleset = by_name[build.model].quality
-        if ruleset is not None and build.written:
+        if ruleset is not None and build.rebuilt:
             uris = tuple(deps.store.uri(build.files[p]) for p in build.written)
             targets.append(
                 QualityTarget(build.model, "model", ruleset, uris, dict.fromkeys(build.rebuilt, ""))
@@ -175,7 +174,7 @@ def _model_targets(builds: list[ModelBuild], models: list[Model], deps: BuildDep
 
 def check_quality(targets: list[QualityTarget], checker: QualityChecker, now: datetime) -> list[QualityRun]:
     """The DataQuality step: each target's ruleset on its partitions."""
-    return [QualityRun(t, checker.check(t.ruleset.rules, t.uris, now)) for t in targets]
+    return [QualityRun(t, checker.check(t.ruleset.rules, t.table, t.uris, now)) for t in targets]
 
 
 def record_results(run: WorkflowRun, deps: BuildDeps) -> str | None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from lakeline.core.contracts import Column, Contract, RowCheck
 from lakeline.core.timeformats import fixed_width, format_to_regex, has_zone
-from lakeline.core.types import INTEGER_RANGES, AthenaType, TypeKind
+from lakeline.core.types import INTEGER_RANGES, AthenaType, TypeKind, parse_type
 
 _DUCKDB_TYPES: dict[TypeKind, str] = {
     TypeKind.BOOLEAN: "BOOLEAN",
@@ -57,6 +57,13 @@ def duckdb_type(athena: AthenaType) -> str:
     if athena.kind is TypeKind.DECIMAL:
         return f"DECIMAL({athena.precision},{athena.scale})"
     return _DUCKDB_TYPES[athena.kind]
+
+
+def column_type(athena: str) -> str:
+    """The DuckDB type of a lake table's column: a contract type, or the quarantine's array."""
+    if athena == "array<string>":
+        return "VARCHAR[]"
+    return duckdb_type(parse_type(athena))
 
 
 def raw_name(column: Column) -> str:

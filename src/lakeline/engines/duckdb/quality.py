@@ -8,14 +8,14 @@ of a ruleset sees the same instant.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lakeline.engines.duckdb.expressions import ident, literal
-from lakeline.engines.duckdb.readers import lake_scan
+from lakeline.engines.duckdb.readers import empty_scan, lake_scan
 from lakeline.quality.dqdl import Composite, Constraint, Duration, Keyword, Now, Rule, RuleNode, Value
 from lakeline.quality.rules import (
     ALIASES,
@@ -473,15 +473,27 @@ class DuckDbQuality(RowPredicates):
 
 
 class DuckDBQualityChecker:
-    """The local twin of a Glue Data Quality run: a ruleset over Parquet files of one table."""
+    """The local twin of a Glue Data Quality run: a ruleset over Parquet files of one table.
 
-    def check(self, ruleset: str, uris: Sequence[str], now: datetime) -> list[RuleResult]:
-        """Evaluate ``ruleset`` on the rows of ``uris`` (their ``dt`` partition column included)."""
+    Args:
+        columns: A table's columns and their Athena types, by table name: what an empty table has.
+    """
+
+    def __init__(self, columns: Callable[[str], Mapping[str, str]]) -> None:
+        self.columns = columns
+
+    def check(self, ruleset: str, table: str, uris: Sequence[str], now: datetime) -> list[RuleResult]:
+        """Evaluate ``ruleset`` on the rows of ``uris`` (their ``dt`` partition column included).
+
+        With no files, the rules judge an empty table with the table's columns, as Glue Data
+        Quality judges a partition predicate that matches no rows.
+        """
         import duckdb
 
         from lakeline.quality import evaluate
 
+        scan = lake_scan(uris) if uris else empty_scan(self.columns(table))
         with duckdb.connect() as con:
             con.execute("SET TimeZone = 'UTC'")
-            data = con.sql(f"SELECT * FROM {lake_scan(uris)}").to_arrow_table()
+            data = con.sql(f"SELECT * FROM {scan}").to_arrow_table()
         return evaluate(ruleset, data, now)

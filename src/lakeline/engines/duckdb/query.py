@@ -11,9 +11,8 @@ from lakeline.athena.transpile import Schema, parse_statements, to_duckdb
 from lakeline.core.partitioning import PARTITION_COLUMN
 from lakeline.core.registry import ContractRegistry
 from lakeline.core.tables import TableSpec, lake_tables, query_schema
-from lakeline.core.types import parse_type
-from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
-from lakeline.engines.duckdb.readers import lake_scan
+from lakeline.engines.duckdb.expressions import column_type, ident, literal
+from lakeline.engines.duckdb.readers import empty_scan, lake_scan
 from lakeline.engines.duckdb.s3 import attach_s3
 from lakeline.errors import QueryError
 from lakeline.ports import ObjectStore, PartitionCatalog, QueryResult
@@ -22,13 +21,6 @@ if TYPE_CHECKING:
     import duckdb
 
     from lakeline.adapters.aws.clients import S3Access
-
-
-def _duckdb_type(athena: str) -> str:
-    """The DuckDB type of an Athena column type (contract types, and the quarantine's array)."""
-    if athena == "array<string>":
-        return "VARCHAR[]"
-    return duckdb_type(parse_type(athena))
 
 
 class DuckDBQueryEngine:
@@ -98,7 +90,7 @@ class DuckDBQueryEngine:
     def _view(self, con: duckdb.DuckDBPyConnection, table: TableSpec) -> None:
         """A view named as the Glue table, over the table's Parquet files (or empty, if none yet)."""
         prefix = table.prefix
-        columns = [(c.name, _duckdb_type(c.type)) for c in table.columns]
+        columns = [(c.name, column_type(c.type)) for c in table.columns]
         selected = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in columns)
         if table.catalogued and self.catalog is not None:
             # Only the files of each partition's current location: replaced ones may still exist.
@@ -115,8 +107,7 @@ class DuckDBQueryEngine:
         if files:
             body = f"SELECT {selected}, {ident(PARTITION_COLUMN)} FROM {lake_scan(files)}"
         else:
-            nulls = ", ".join(f"CAST(NULL AS {t}) AS {ident(c)}" for c, t in columns)
-            body = f"SELECT {nulls}, CAST(NULL AS VARCHAR) AS {ident(PARTITION_COLUMN)} WHERE FALSE"
+            body = f"SELECT * FROM {empty_scan(table.column_types)}"
         name = table.name
         con.execute(f"CREATE OR REPLACE VIEW {ident(name)} AS {body}")
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from lakeline.core.contracts import Contract, SourceFormat
 from lakeline.core.partitioning import PARTITION_COLUMN
-from lakeline.engines.duckdb.expressions import ident, literal
+from lakeline.engines.duckdb.expressions import column_type, ident, literal
 
 LINE = "__line"
 JSON_TYPE = "__json_type"
@@ -194,3 +194,9 @@ def lake_scan(uris: Sequence[str], filename: str | None = None) -> str:
         f"read_parquet({files}, hive_partitioning = true, hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, "
         f"union_by_name = true{named})"
     )
+
+
+def empty_scan(columns: Mapping[str, str]) -> str:
+    """A relation with no rows, named and typed as a lake table (Athena types): a table with no files."""
+    nulls = ", ".join(f"CAST(NULL AS {column_type(t)}) AS {ident(c)}" for c, t in columns.items())
+    return f"(SELECT {nulls} WHERE FALSE)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -165,12 +166,38 @@ def test_jsonl_malformed_lines_become_quarantined_rows(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_json_numbers_are_checked_as_written_not_as_doubles(tmp_path: Path, fmt: str) -> None:
+    records = [  # as a double, each would pass for something it is not
+        '{"id": 1, "at": "2024-01-01 00:00:00", "amount": 2.999999999999999999}',
+        '{"id": 9007199254740993, "at": "2024-01-01 00:00:00", "amount": 1.10}',
+        '{"id": 3, "at": "2024-01-01 00:00:00", "amount": 1e2, "note": {"n": 2.50, "s": "1.0"}}',
+        '{"id": 12345678901234567890, "at": "2024-01-01 00:00:00"}',
+    ]
+    body = "\n".join(records) if fmt == "jsonl" else "[" + ",".join(records) + "]"
+    spec = contract(fmt)
+    spec["columns"].append({"name": "note", "type": "string"})
+
+    runtime, entry = run_file(tmp_path, body.encode(), spec, f"in.{fmt}")
+
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (4, 1, 3)
+    assert rows(runtime, "SELECT id, amount FROM payments") == [(9007199254740993, Decimal("1.10"))]
+    reasons = [r[0] for r in rows(runtime, "SELECT reasons[1] FROM payments_quarantine ORDER BY row_number")]
+    assert reasons[0].startswith("amount: '2.999999999999999999' ")
+    assert reasons[1].startswith("amount: '1e2' ")
+    assert reasons[2].startswith("id: '12345678901234567890' ")
+    record = rows(runtime, "SELECT record FROM payments_quarantine WHERE row_number = 3")[0][0]
+    assert '"n": 2.50' in record  # the original record, as written
+
+
 def test_json_array_of_records(tmp_path: Path) -> None:
     body = json.dumps([{"id": 1, "at": "2024-01-01 00:00:00"}, {"id": 2, "at": "nope"}, 7]).encode()
     runtime, entry = run_file(tmp_path, body, contract("json"), "in.json")
 
     assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (3, 1, 2)
     assert rows(runtime, "SELECT row_number FROM payments_quarantine ORDER BY 1") == [(2,), (3,)]
+    reason = rows(runtime, "SELECT reasons[1] FROM payments_quarantine WHERE row_number = 3")[0][0]
+    assert reason == "record: expected a JSON object, got number"  # JSON's word, not DuckDB's type
 
 
 def test_parquet_source_with_native_types(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from lakeline.engines.duckdb.expressions import column_type, ident, literal
 
 LINE = "__line"
 JSON_TYPE = "__json_type"
+NUMBERED = "__numbered"  # the JSON text with every number turned into a marked string of its literal
 FOUND = "__fields_found"  # set only on short CSV records
 REJECTS = "reject_errors"
 NO_REJECTS = "no_rejects"
@@ -139,19 +140,18 @@ def json_reader(path: Path, contract: Contract, gzip: bool) -> Reader:
         )
         rejects, line_based = NO_REJECTS, False
     relation = (
-        f"(SELECT {LINE}, CASE WHEN json_valid({LINE}) THEN json_type({LINE}) END AS {JSON_TYPE} "
-        f"FROM {lines})"
+        f"(SELECT {LINE}, CASE WHEN json_valid({LINE}) THEN json_type({LINE}) END AS {JSON_TYPE}, "
+        f"{_numbers_as_text(LINE)} AS {NUMBERED} FROM {lines})"
     )
-    fields = {
-        c.source_field: (
-            f"CASE WHEN {JSON_TYPE} = 'OBJECT' THEN "
-            f"json_extract_string({LINE}, {literal('$.' + _json_key(c.source_field))}) END"
-        )
-        for c in contract.columns
-    }
+    fields = {}
+    for c in contract.columns:
+        extracted = f"json_extract_string({NUMBERED}, {literal('$.' + _json_key(c.source_field))})"
+        fields[c.source_field] = f"CASE WHEN {JSON_TYPE} = 'OBJECT' THEN {_literal_numbers(extracted)} END"
+    kinds = " ".join(f"WHEN {literal(engine)} THEN {literal(kind)}" for engine, kind in _JSON_KINDS.items())
     reason = (
         f"CASE WHEN {JSON_TYPE} IS NULL THEN 'record: malformed JSON' "
-        f"WHEN {JSON_TYPE} <> 'OBJECT' THEN 'record: expected a JSON object, got ' || lower({JSON_TYPE}) END"
+        f"WHEN {JSON_TYPE} <> 'OBJECT' THEN 'record: expected a JSON object, got ' || "
+        f"CASE {JSON_TYPE} {kinds} ELSE lower({JSON_TYPE}) END END"
     )
     present = f"{LINE} IS NOT NULL AND trim({LINE}) <> ''"
     return Reader(
@@ -164,6 +164,37 @@ def json_reader(path: Path, contract: Contract, gzip: bool) -> Reader:
         record_reason=reason,
         rejects=rejects,
         line_based=line_based,
+    )
+
+
+# DuckDB reads JSON numbers as doubles: 1.10 comes back as '1.1' and 2.999999999999999999 as '3.0'.
+# To check a number as written, each number token outside strings becomes the string
+# "\u0003<literal>" first. A raw control character never occurs in valid JSON text, so the tags
+# used on the way (chr(2)) cannot clash with the object's own text.
+_JSON_TOKEN = r'("(?:[^"\\]|\\.)*")|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)'
+_TAGGED = r"'\1' || chr(2) || '\2' || chr(2)"  # RE2 rewrite: \1, \2 are the groups, \\ a backslash
+_TAGS = "chr(2) || '([^' || chr(2) || ']*)' || chr(2)"
+_MARKED = r'"\\u0003\1"'
+_MARK = r"\u0003"
+_UNMARK = r'"\\u0003([^"]*)"'
+_JSON_KINDS = {"VARCHAR": "string", "BIGINT": "number", "UBIGINT": "number", "DOUBLE": "number",
+               "HUGEINT": "number", "BOOLEAN": "boolean", "ARRAY": "array", "NULL": "null"}  # fmt: skip
+
+
+def _numbers_as_text(json: str) -> str:
+    """``json`` with every number token replaced by a marked string of its literal text."""
+    # A string matches the first group and a number the second; each gets two tags after or around
+    # it, and the empty pair after a string is then dropped, which leaves only the numbers tagged.
+    tagged = f"regexp_replace({json}, {literal(_JSON_TOKEN)}, {_TAGGED}, 'g')"
+    return f"regexp_replace(replace({tagged}, chr(2) || chr(2), ''), {_TAGS}, {literal(_MARKED)}, 'g')"
+
+
+def _literal_numbers(value: str) -> str:
+    """A value extracted from numbered JSON, with every number in it as the object wrote it."""
+    nested = f"regexp_replace({value}, {literal(_UNMARK)}, '\\1', 'g')"  # inside an object or array
+    return (
+        f"CASE WHEN starts_with({value}, chr(3)) THEN substr({value}, 2) "
+        f"WHEN contains({value}, {literal(_MARK)}) THEN {nested} ELSE {value} END"
     )
 
 

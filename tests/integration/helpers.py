@@ -38,3 +38,21 @@ def rows(runtime: LocalRuntime, sql: str) -> list[tuple[Any, ...]]:
         return engine.query(sql).rows
     finally:
         engine.close()
+
+
+def repeat_first_trip(path: Path, total_amount: str) -> tuple[str, str]:
+    """Append a copy of a taxi CSV's first trip with another total_amount (the same primary key).
+
+    Returns:
+        The trip's pickup zone and its original total_amount.
+    """
+    import csv
+
+    with path.open(newline="") as handle:
+        reader = csv.reader(handle)
+        header, first = next(reader), next(reader)
+    copy = dict(zip(header, first, strict=True))
+    original, copy["total_amount"] = copy["total_amount"], total_amount
+    with path.open("a", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow([copy[h] for h in header])
+    return copy["PULocationID"], original

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 from lakeline.runtime.local import LocalRuntime
 from lakeline.usecases.build import build_models
 
-from .helpers import ingest, rows
+from .helpers import ingest, repeat_first_trip, rows
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,6 +33,11 @@ def lake(runtime: LocalRuntime, tmp_path: Path) -> LocalRuntime:
     for day in (1, 2, 3):
         ingest(runtime, sample(tmp_path / f"d{day}", f"day{day}.csv", day, seed=day), "taxi_trips")
     return runtime
+
+
+def fresh(runtime: LocalRuntime) -> LocalRuntime:
+    """The same project loaded again, as the next command would (models are read at start)."""
+    return LocalRuntime(runtime.settings)
 
 
 def build(runtime: LocalRuntime) -> dict[str, list[str]]:
@@ -106,6 +112,20 @@ def test_the_same_trips_in_two_objects_count_once(lake: LocalRuntime, tmp_path: 
     assert daily_trips(lake)["2024-01-03"] == 400  # the model reads each primary key once
 
 
+def test_a_key_repeated_in_one_object_counts_its_last_record(runtime: LocalRuntime, tmp_path: Path) -> None:
+    shutil.copytree(REPO / "sql" / "models", runtime.settings.project.models_dir, dirs_exist_ok=True)
+    path = sample(tmp_path, "day1.csv", 1, rows_=3000)
+    zone, original = repeat_first_trip(path, "999.99")
+    ingest(runtime, path, "taxi_trips")
+
+    build(runtime)
+
+    both = f"SELECT sum(total_amount) FROM taxi_trips WHERE pickup_zone_id = {zone}"
+    (curated,) = rows(runtime, both)[0]  # curated keeps both records
+    (revenue,) = rows(runtime, f"SELECT revenue FROM taxi_daily_zone_stats WHERE pickup_zone_id = {zone}")[0]
+    assert revenue == curated - Decimal(original)  # the later record, 999.99, replaced the first
+
+
 def test_a_day_that_loses_all_its_rows_loses_its_analytics(lake: LocalRuntime, tmp_path: Path) -> None:
     build(lake)
     ingest(lake, sample(tmp_path / "moved", "day3.csv", 4, seed=3), "taxi_trips")  # day3.csv now holds Jan 4
@@ -114,6 +134,35 @@ def test_a_day_that_loses_all_its_rows_loses_its_analytics(lake: LocalRuntime, t
 
     assert results["taxi_daily_zone_stats"].removed == ["2024-01-03"]
     assert "2024-01-03" not in daily_trips(lake)
+
+
+def test_a_partition_built_empty_is_not_rebuilt_until_its_inputs_change(lake: LocalRuntime) -> None:
+    (lake.settings.project.models_dir / "long_trips.sql").write_text(
+        "-- model: long_trips\n-- sources: taxi_trips\n-- partition: dt\n-- primary_key: dt\n"
+        "SELECT dt, count(*) AS trips FROM taxi_trips WHERE dt = '2024-01-02' GROUP BY dt\n"
+    )
+    first = build(fresh(lake))["long_trips"]
+
+    again = {r.model: r for r in build_models(fresh(lake).models, lake.build_deps)}
+
+    assert first == ["2024-01-01", "2024-01-02", "2024-01-03"]  # two of them came out empty
+    assert not again["long_trips"].did_work and again["long_trips"].unchanged == 3
+
+
+def test_editing_a_model_rebuilds_its_partitions_and_no_other(lake: LocalRuntime) -> None:
+    build(lake)
+    path = lake.settings.project.models_dir / "taxi_hourly_demand.sql"
+    path.write_text(path.read_text().replace("count(*) AS trips", "count(*) + 1 AS trips"))
+
+    rebuilt = build(fresh(lake))
+
+    assert rebuilt == {
+        "taxi_daily_zone_stats": [],
+        "taxi_hourly_demand": ["2024-01-01", "2024-01-02", "2024-01-03"],
+    }
+    hourly = dict(rows(lake, "SELECT dt, CAST(sum(trips) AS bigint) FROM taxi_hourly_demand GROUP BY dt"))
+    curated = dict(rows(lake, "SELECT dt, count(*) FROM taxi_trips GROUP BY dt"))
+    assert all(hourly[day] == curated[day] + 24 for day in curated)  # one more per hour of each day
 
 
 def test_a_model_header_must_name_its_sources(tmp_path: Path, lake: LocalRuntime) -> None:

@@ -15,6 +15,8 @@ from lakeline.runtime.settings import LocalSettings, SettingsError
 
 from .helpers import ingest, rows
 
+REPO = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture
 def s3_runtime(project: Path, moto_endpoint: str, s3_bucket: str) -> LocalRuntime:
@@ -41,6 +43,27 @@ def test_processing_into_an_s3_lake_gives_the_same_counts_and_answers(
     per_day = dict(rows(s3_runtime, "SELECT dt, count(*) FROM taxi_trips GROUP BY dt ORDER BY dt"))
     assert per_day == manifest.good_rows_per_day
     assert rows(s3_runtime, "SELECT count(*) FROM taxi_trips_quarantine") == [(manifest.bad,)]
+
+
+def test_the_workflow_builds_and_checks_models_over_an_s3_lake(
+    s3_runtime: LocalRuntime, tmp_path: Path
+) -> None:
+    import shutil
+
+    from lakeline.usecases.workflow import run_workflow
+
+    shutil.copytree(REPO / "sql" / "models", s3_runtime.settings.project.models_dir, dirs_exist_ok=True)
+    spec = GeneratorSpec(2000, 2, 0.0, 5)
+    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, tmp_path / "trips.csv")
+    ingest(s3_runtime, tmp_path / "trips.csv", "taxi_trips")
+    runtime = LocalRuntime(s3_runtime.settings)  # models are read when a command starts
+
+    run = run_workflow(runtime.models, runtime.workflow_deps)
+
+    assert {b.model: b.rebuilt for b in run.builds}["taxi_daily_zone_stats"] == ["2024-01-01", "2024-01-02"]
+    assert any(q.target.table == "taxi_trips" for q in run.quality)  # the dataset's rules read S3 too
+    trips = rows(runtime, "SELECT CAST(sum(trips) AS bigint) FROM taxi_daily_zone_stats")
+    assert trips == rows(runtime, "SELECT count(*) FROM taxi_trips")
 
 
 def test_a_new_version_in_s3_replaces_the_old_rows(s3_runtime: LocalRuntime, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 from lakeline.runtime.local import LocalRuntime
 from lakeline.usecases.build import build_models
 
-from ..integration.helpers import ingest, rows
+from ..integration.helpers import ingest, repeat_first_trip, rows
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -49,6 +49,7 @@ def test_models_agree_on_duckdb_and_spark(runtime: LocalRuntime, tmp_path: Path,
         spec = GeneratorSpec(300, 1, 0.05, day, date(2024, 1, day))
         path = tmp_path / f"day{day}.csv"
         write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, path)
+        repeat_first_trip(path, "999.99")  # both engines must keep the object's later record
         ingest(runtime, path, "taxi_trips")
     shutil.copyfile(tmp_path / "day2.csv", tmp_path / "day2-again.csv")  # duplicates to de-duplicate
     ingest(runtime, tmp_path / "day2-again.csv", "taxi_trips")

@@ -36,7 +36,7 @@ from lakeline.usecases.pull import PullDeps
 from lakeline.usecases.workflow import WorkflowDeps
 
 if TYPE_CHECKING:
-    from lakeline.adapters.aws.clients import AwsClients
+    from lakeline.adapters.aws.clients import AwsClients, S3Access
 
 
 @dataclass
@@ -144,7 +144,7 @@ class LocalRuntime:
             store=self.store,
             ledger=self.ledger,
             state=SqliteBuildState(self.settings.state_db),
-            runner=DuckDBModelRunner(),
+            runner=DuckDBModelRunner(s3=self._s3_access()),
             metrics=self.metrics,
             catalog=self.catalog,
             work_root=self.work_dir,
@@ -158,7 +158,7 @@ class LocalRuntime:
     @cached_property
     def workflow_deps(self) -> WorkflowDeps:
         """What the local run of the analytics workflow needs."""
-        checker = DuckDBQualityChecker(self.table_columns)
+        checker = DuckDBQualityChecker(self.table_columns, s3=self._s3_access())
         return WorkflowDeps(self.build_deps, checker, self.notifier, triggers=self.triggers)
 
     def table_columns(self, name: str) -> dict[str, str]:
@@ -170,6 +170,11 @@ class LocalRuntime:
 
     def query_engine(self) -> DuckDBQueryEngine:
         """A query engine over the lake as it is now, analytics tables included."""
-        s3 = self.aws.s3_access() if self.settings.s3_bucket else None
         models = [model_table(m, self.contracts) for m in self.models]
-        return DuckDBQueryEngine(self.store, self.contracts, s3=s3, extra_tables=models, catalog=self.catalog)
+        return DuckDBQueryEngine(
+            self.store, self.contracts, s3=self._s3_access(), extra_tables=models, catalog=self.catalog
+        )
+
+    def _s3_access(self) -> S3Access | None:
+        """How DuckDB reads the lake's files when the lake is a bucket (None for a folder)."""
+        return self.aws.s3_access() if self.settings.s3_bucket else None

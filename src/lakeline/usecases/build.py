@@ -155,6 +155,21 @@ def files_fingerprint(parts: list[tuple[str, str]]) -> str:
     return hashlib.sha256("\n".join(f"{k}:{v}" for k, v in sorted(parts)).encode()).hexdigest()
 
 
+def definition_fingerprint(model: Model, contracts: ContractRegistry) -> str:
+    """A fingerprint of what a model computes: its SQL and header, and its sources' primary keys.
+
+    Part of every partition's fingerprint, so that editing a model rebuilds all its partitions.
+    """
+    keys = [f"{s}:{','.join(contracts.get(s).primary_key)}" for s in model.sources]
+    text = "\n".join([model.sql, model.partition, ",".join(model.primary_key), *keys])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# A partition built with no rows has no catalog location; its recorded fingerprint says so, so that
+# a missing location means "built empty" rather than "never catalogued".
+EMPTY = "empty:"
+
+
 @dataclass
 class ModelPlan:
     """The partitions of one model that a build must write or remove, and why."""
@@ -178,15 +193,23 @@ def plan_model(
     sources = sources or Sources(deps.store, deps.ledger)
     per_source = {source: sources.files(source) for source in model.sources}
     partitions = sorted({p for files in per_source.values() for p in files})
+    definition = definition_fingerprint(model, deps.contracts)
     current = {
-        p: files_fingerprint([f for files in per_source.values() for f in files.get(p, [])])
+        p: definition + files_fingerprint([f for files in per_source.values() for f in files.get(p, [])])
         for p in partitions
     }
     previous = deps.state.fingerprints(model.name)
-    # A partition the catalog does not point at is rebuilt even if its inputs are unchanged
-    # (a catalog created after the build state, e.g. the first build with catalogued partitions).
+    # A partition with rows that the catalog does not point at is rebuilt even if its inputs are
+    # unchanged (a catalog created after the build state, e.g. the first build with catalogued
+    # partitions). One built empty has no location to point at.
     catalogued = deps.catalog.locations(model.name)
-    changed = [p for p in partitions if full or previous.get(p) != current[p] or p not in catalogued]
+
+    def stale(p: str) -> bool:
+        built = previous.get(p, "")
+        missing = p not in catalogued and not built.startswith(EMPTY)
+        return full or built.removeprefix(EMPTY) != current[p] or missing
+
+    changed = [p for p in partitions if stale(p)]
     removed = sorted(set(previous) - set(current))
     return ModelPlan(
         model, changed, removed, len(partitions) - len(changed), {p: current[p] for p in changed}
@@ -228,7 +251,12 @@ def run_plan(plan: ModelPlan, deps: BuildDeps, sources: Sources | None = None) -
                     deps.catalog.drop(model.name, partition)
                 if partition in current:  # replaced or dropped: its old files wait out the grace period
                     _retire(model.name, current[partition], deps, now)
-                deps.state.record(model.name, partition, plan.fingerprints[partition], rows, now)
+                recorded = (
+                    plan.fingerprints[partition]
+                    if partition in outputs
+                    else EMPTY + plan.fingerprints[partition]
+                )
+                deps.state.record(model.name, partition, recorded, rows, now)
         result.rebuilt = plan.changed
     for partition in result.removed:
         if partition in current:

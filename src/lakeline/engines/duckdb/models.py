@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lakeline.analytics.models import Model
 from lakeline.athena.transpile import parse_statements, to_duckdb
@@ -15,8 +15,12 @@ from lakeline.core.tables import Column, TableSpec, curated_table, query_schema
 from lakeline.core.types import parse_type
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
 from lakeline.engines.duckdb.readers import lake_scan
+from lakeline.engines.duckdb.s3 import attach_s3
 from lakeline.sqlfiles import sql_template
 from lakeline.usecases.build import ModelInput, written_partitions
+
+if TYPE_CHECKING:
+    from lakeline.adapters.aws.clients import S3Access
 
 _ATHENA_OF_DUCKDB = {
     "BOOLEAN": "boolean", "TINYINT": "tinyint", "SMALLINT": "smallint", "INTEGER": "int", "BIGINT": "bigint",
@@ -69,14 +73,17 @@ def _model_sql(model: Model, contracts: ContractRegistry) -> str:
 class DuckDBModelRunner:
     """Builds model partitions with DuckDB."""
 
-    def __init__(self, memory_limit: str = "1GB") -> None:
+    def __init__(self, memory_limit: str = "1GB", s3: S3Access | None = None) -> None:
         self.memory_limit = memory_limit
+        self.s3 = s3  # how to read curated files when the lake is a bucket
 
     def _connect(self) -> Any:
         import duckdb
 
         con = duckdb.connect(config={"memory_limit": self.memory_limit})
         con.execute("SET TimeZone = 'UTC'")
+        if self.s3 is not None:
+            attach_s3(con, self.s3)
         return con
 
     def run(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from lakeline.engines.duckdb.expressions import ident, literal
 from lakeline.engines.duckdb.readers import empty_scan, lake_scan
+from lakeline.engines.duckdb.s3 import attach_s3
 from lakeline.quality.dqdl import Composite, Constraint, Duration, Keyword, Now, Rule, RuleNode, Value
 from lakeline.quality.rules import (
     ALIASES,
@@ -32,6 +33,8 @@ from lakeline.quality.rules import (
 
 if TYPE_CHECKING:
     import duckdb
+
+    from lakeline.adapters.aws.clients import S3Access
 
 PRIMARY = "primary"
 _BOOLEAN_TYPES = frozenset({"IsComplete", "IsUnique", "IsPrimaryKey", "ColumnExists"})
@@ -477,10 +480,12 @@ class DuckDBQualityChecker:
 
     Args:
         columns: A table's columns and their Athena types, by table name: what an empty table has.
+        s3: How to read the files when the lake is a bucket.
     """
 
-    def __init__(self, columns: Callable[[str], Mapping[str, str]]) -> None:
+    def __init__(self, columns: Callable[[str], Mapping[str, str]], s3: S3Access | None = None) -> None:
         self.columns = columns
+        self.s3 = s3
 
     def check(self, ruleset: str, table: str, uris: Sequence[str], now: datetime) -> list[RuleResult]:
         """Evaluate ``ruleset`` on the rows of ``uris`` (their ``dt`` partition column included).
@@ -495,5 +500,7 @@ class DuckDBQualityChecker:
         scan = lake_scan(uris) if uris else empty_scan(self.columns(table))
         with duckdb.connect() as con:
             con.execute("SET TimeZone = 'UTC'")
+            if self.s3 is not None:
+                attach_s3(con, self.s3)
             data = con.sql(f"SELECT * FROM {scan}").to_arrow_table()
         return evaluate(ruleset, data, now)

@@ -171,7 +171,7 @@ def json_reader(path: Path, contract: Contract, gzip: bool) -> Reader:
 # To check a number as written, each number token outside strings becomes the string
 # "\u0003<literal>" first. A raw control character never occurs in valid JSON text, so the tags
 # used on the way (chr(2)) cannot clash with the object's own text.
-_JSON_TOKEN = r'("(?:[^"\\]|\\.)*")|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)'
+_JSON_LEXEMES = r'("(?:[^"\\]|\\.)*")|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)'
 _TAGGED = r"'\1' || chr(2) || '\2' || chr(2)"  # RE2 rewrite: \1, \2 are the groups, \\ a backslash
 _TAGS = "chr(2) || '([^' || chr(2) || ']*)' || chr(2)"
 _MARKED = r'"\\u0003\1"'
@@ -185,7 +185,7 @@ def _numbers_as_text(json: str) -> str:
     """``json`` with every number token replaced by a marked string of its literal text."""
     # A string matches the first group and a number the second; each gets two tags after or around
     # it, and the empty pair after a string is then dropped, which leaves only the numbers tagged.
-    tagged = f"regexp_replace({json}, {literal(_JSON_TOKEN)}, {_TAGGED}, 'g')"
+    tagged = f"regexp_replace({json}, {literal(_JSON_LEXEMES)}, {_TAGGED}, 'g')"
     return f"regexp_replace(replace({tagged}, chr(2) || chr(2), ''), {_TAGS}, {literal(_MARKED)}, 'g')"
 
 
@@ -217,10 +217,11 @@ def lake_scan(uris: Sequence[str], filename: str | None = None) -> str:
 
     Args:
         uris: The files (local paths or s3:// URIs).
-        filename: A column to name each row's file with, if any.
+        filename: A column to name each row's file with, if any; ``file_row_number`` then holds
+            the row's place in its file (from 0).
     """
     files = "[" + ", ".join(literal(u) for u in uris) + "]"
-    named = f", filename = {literal(filename)}" if filename else ""
+    named = f", filename = {literal(filename)}, file_row_number = true" if filename else ""
     return (
         f"read_parquet({files}, hive_partitioning = true, hive_types = {{'{PARTITION_COLUMN}': VARCHAR}}, "
         f"union_by_name = true{named})"

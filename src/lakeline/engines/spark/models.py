@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 FILE_COLUMN = "__file"
+ROW_COLUMN = "__row"  # the row's place in its file
+PATH_COLUMN = "__path"
 INGESTED_COLUMN = "__ingested_at"
 
 
@@ -59,7 +61,13 @@ def read_source(spark: SparkSession, contract: Contract, files: list[ModelInput]
     uris = [_uri(f.uri) for f in files]
     base = min(u.rsplit(f"/{PARTITION_COLUMN}=", 1)[0] for u in uris)
     name = F.element_at(F.split(F.input_file_name(), "/"), -1)
-    frame = spark.read.option("basePath", base).parquet(*uris).withColumn(FILE_COLUMN, name)
+    frame = (
+        spark.read.option("basePath", base)
+        .parquet(*uris)
+        .withColumn(FILE_COLUMN, name)
+        .withColumn(ROW_COLUMN, F.col("_metadata.row_index"))
+        .withColumn(PATH_COLUMN, F.col("_metadata.file_path"))
+    )
     times = spark.createDataFrame(
         sorted({(u.rsplit("/", 1)[-1], f.ingested_at) for u, f in zip(uris, files, strict=True)}),
         [FILE_COLUMN, INGESTED_COLUMN],
@@ -68,13 +76,18 @@ def read_source(spark: SparkSession, contract: Contract, files: list[ModelInput]
 
 
 def deduplicate(frame: DataFrame, primary_key: tuple[str, ...]) -> DataFrame:
-    """One row per primary key: the latest ingest wins; ties go to the last file name."""
+    """One row per primary key: the latest ingest wins.
+
+    Ties go to the last file name, then the last row of the file, then the last path, as in the
+    DuckDB runner (sql/deduplicated_source.sql).
+    """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     if not primary_key:
         return frame
-    order = Window.partitionBy(*primary_key).orderBy(F.col(INGESTED_COLUMN).desc(), F.col(FILE_COLUMN).desc())
+    latest = (F.col(c).desc() for c in (INGESTED_COLUMN, FILE_COLUMN, ROW_COLUMN, PATH_COLUMN))
+    order = Window.partitionBy(*primary_key).orderBy(*latest)
     return frame.withColumn("__keep", F.row_number().over(order)).where("__keep = 1").drop("__keep")
 
 

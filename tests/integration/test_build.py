@@ -15,7 +15,7 @@ from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 from lakeline.runtime.local import LocalRuntime
 from lakeline.usecases.build import build_models
 
-from .helpers import ingest, repeat_first_trip, rows
+from .helpers import ingest, make_runtime, repeat_first_trip, rows
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -124,6 +124,36 @@ def test_a_key_repeated_in_one_object_counts_its_last_record(runtime: LocalRunti
     (curated,) = rows(runtime, both)[0]  # curated keeps both records
     (revenue,) = rows(runtime, f"SELECT revenue FROM taxi_daily_zone_stats WHERE pickup_zone_id = {zone}")[0]
     assert revenue == curated - Decimal(original)  # the later record, 999.99, replaced the first
+
+
+def test_a_key_that_moves_to_another_day_leaves_its_old_day(tmp_path: Path) -> None:
+    readings = {
+        "name": "readings", "source": {"format": "csv"}, "event_time": "at", "primary_key": ["id"],
+        "columns": [{"name": "id", "type": "string", "required": True},
+                    {"name": "at", "type": "timestamp", "required": True}],
+    }  # fmt: skip
+    runtime = make_runtime(tmp_path / "project", readings)
+    (runtime.settings.project.models_dir).mkdir(parents=True)
+    (runtime.settings.project.models_dir / "daily_readings.sql").write_text(
+        "-- model: daily_readings\n-- sources: readings\n-- partition: dt\n-- primary_key: dt\n"
+        "SELECT dt, count(*) AS readings FROM readings GROUP BY dt\n"
+    )
+    runtime = fresh(runtime)
+    (tmp_path / "first.csv").write_text(
+        "id,at\na,2024-01-01 23:00:00\nb,2024-01-01 10:00:00\nc,2024-01-02 10:00:00\n"
+    )
+    (tmp_path / "later.csv").write_text("id,at\na,2024-01-02 00:00:00\n")  # a, re-dated by its source
+    ingest(runtime, tmp_path / "first.csv", "readings")
+    build(runtime)
+    ingest(runtime, tmp_path / "later.csv", "readings")
+
+    rebuilt = build(runtime)["daily_readings"]
+
+    assert rebuilt == ["2024-01-01", "2024-01-02"]  # the day a left, too
+    assert rows(runtime, "SELECT dt, readings FROM daily_readings ORDER BY dt") == [
+        ("2024-01-01", 1),
+        ("2024-01-02", 2),
+    ]
 
 
 def test_a_day_that_loses_all_its_rows_loses_its_analytics(lake: LocalRuntime, tmp_path: Path) -> None:

@@ -295,6 +295,16 @@ class Contract(_Model):
         """The curated column names, in contract order."""
         return [c.name for c in self.columns]
 
+    @property
+    def keys_stay_in_partition(self) -> bool:
+        """Whether every row of a primary key lands in one partition, whatever version it comes from.
+
+        True when the key includes the event time (the partition derives from it), or when there
+        is no key. Otherwise a later record of a key may land in another partition than an earlier
+        one, and de-duplication has to look across partitions.
+        """
+        return not self.primary_key or self.event_time in self.primary_key
+
 
 def _referenced_columns(expression: str) -> set[str]:
     """The column names an Athena SQL expression refers to."""

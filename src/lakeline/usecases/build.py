@@ -210,6 +210,10 @@ def plan_model(
         return full or built.removeprefix(EMPTY) != current[p] or missing
 
     changed = [p for p in partitions if stale(p)]
+    if changed and not all(deps.contracts.get(s).keys_stay_in_partition for s in model.sources):
+        # A key may now live in another partition than before: only reading every partition
+        # keeps one row per key (docs/contracts.md, "primary_key").
+        changed = partitions
     removed = sorted(set(previous) - set(current))
     return ModelPlan(
         model, changed, removed, len(partitions) - len(changed), {p: current[p] for p in changed}

@@ -61,6 +61,18 @@ REJECTED_FILES = [
     ),
     ("duplicate-header", b"id,at,at,amount\n", contract(), "repeats column(s) ['at']"),
     ("json-not-array", b'{"id": 1}', contract("json"), "cannot read the object as json"),
+    (
+        "trailing-delimiter",
+        b"id,at,amount,\n1,2024-01-01 00:00:00,1.00,\n",
+        contract(),
+        "field 4 of 4 has an empty name",
+    ),
+    (
+        "names-differ-in-case",
+        b"id,at,Amount,amount\n1,2024-01-01 00:00:00,x,1.00\n",
+        contract(),
+        "differ only in case: [['Amount', 'amount']]",
+    ),
 ]
 
 
@@ -143,6 +155,27 @@ def test_invalid_utf8_is_quarantined_not_crashed(tmp_path: Path) -> None:
     assert entry.rows_in == 2 and entry.rows_kept == 1
 
 
+@pytest.mark.parametrize(("fmt", "limit"), [("csv", 4), ("jsonl", 16)])
+def test_a_line_too_long_to_read_is_quarantined_with_why(tmp_path: Path, fmt: str, limit: int) -> None:
+    long = "9" * (limit * 2**20 + 10)
+    if fmt == "csv":
+        body = (
+            f"{HEADER}1,2024-01-01 00:00:00,1.00\n2,2024-01-01 00:00:00,{long}\n3,2024-01-01 00:00:00,3.00\n"
+        )
+    else:
+        good = '{"id": 1, "at": "2024-01-01 00:00:00"}'
+        body = f'{good}\n{{"id": 2, "at": "2024-01-01 00:00:00", "amount": "{long}"}}\n{good}\n'
+
+    runtime, entry = run_file(tmp_path, body.encode(), contract(fmt), f"in.{fmt}")
+
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (3, 2, 1)
+    ((line, reasons, raw),) = rows(
+        runtime, "SELECT line_number, reasons, length(raw_line) FROM payments_quarantine"
+    )
+    assert line == (3 if fmt == "csv" else 2)
+    assert reasons[0].startswith("LINE SIZE OVER MAXIMUM: ") and raw == 10_000
+
+
 def test_jsonl_malformed_lines_become_quarantined_rows(tmp_path: Path) -> None:
     lines = [
         '{"id": 1, "at": "2024-01-01 00:00:00", "amount": "1.50"}',
@@ -198,6 +231,35 @@ def test_json_array_of_records(tmp_path: Path) -> None:
     assert rows(runtime, "SELECT row_number FROM payments_quarantine ORDER BY 1") == [(2,), (3,)]
     reason = rows(runtime, "SELECT reasons[1] FROM payments_quarantine WHERE row_number = 3")[0][0]
     assert reason == "record: expected a JSON object, got number"  # JSON's word, not DuckDB's type
+
+
+def test_parquet_fields_that_differ_only_in_case_are_refused_by_name(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "src.parquet"
+    pq.write_table(pa.table({"ID": [2], "at": [datetime(2024, 1, 1, 10)], "id": [1]}), path)
+
+    _, entry = run_file(tmp_path, path.read_bytes(), contract("parquet"), "in.parquet")
+
+    assert entry.status is Status.REJECTED
+    assert "differ only in case: [['ID', 'id']]" in (entry.error or "")
+
+
+def test_crlf_json_lines_keep_their_line_numbers(tmp_path: Path) -> None:
+    lines = ['{"id": 1, "at": "2024-01-01 00:00:00"}', '{"id": 2, "at": "2024-01-01 00:00:00"}', "",
+             '{"id": 3, "at": "bad"}']  # fmt: skip
+    positions = []
+    for ending in ("\n", "\r\n"):
+        folder = tmp_path / ending.encode().hex()
+        folder.mkdir()
+        runtime, entry = run_file(
+            folder, (ending.join(lines) + ending).encode(), contract("jsonl"), "in.jsonl"
+        )
+        assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (3, 2, 1)
+        positions.append(rows(runtime, "SELECT row_number, line_number FROM payments_quarantine"))
+
+    assert positions[0] == positions[1] and positions[1][0][1] == 4
 
 
 def test_parquet_source_with_native_types(tmp_path: Path) -> None:

@@ -102,6 +102,13 @@ def test_timestamps_in_a_declared_format_with_a_zone_are_normalized_to_utc(tmp_p
     assert verdict(tmp_path, column, "2024-01-05T01:02:03+02:00") == ("kept", datetime(2024, 1, 4, 23, 2, 3))
 
 
+@pytest.mark.parametrize("offset", ["+99:99", "+05:60", "+24:00", "-25:00"])
+def test_offsets_no_clock_can_have_are_not_timestamps(tmp_path: Path, offset: str) -> None:
+    column = {"type": "timestamp", "formats": ["%Y-%m-%dT%H:%M:%S%z"]}
+    status, reason = verdict(tmp_path, column, f"2024-01-05T01:02:03{offset}")
+    assert status == "quarantined" and "is not a timestamp" in reason
+
+
 RULES = [
     ({"type": "int", "required": True}, "NULL", "v: required value is missing"),
     ({"type": "int", "min": 10}, "9", "v: '9' is below the minimum 10"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,11 +40,13 @@ class Sniffed:
         header: The CSV header's fields (None for other formats).
         plain: A decompressed copy of a gzip object, when sniffing wrote one; read it
             instead of the object (``gzip`` is then False).
+        crlf: Whether lines end with CR LF (as the first one does).
     """
 
     gzip: bool
     header: tuple[str, ...] | None
     plain: Path | None = None
+    crlf: bool = False
 
 
 def _head(path: Path, compressed: bool) -> bytes:
@@ -161,7 +163,33 @@ def sniff(path: Path, contract: Contract, plain_to: Path | None = None, budget: 
     if head.startswith(PARQUET_MAGIC):
         raise FileRejectedError(f"expected {fmt.value} text, but the object is a Parquet file")
     header = _csv_header(head, contract) if fmt in (SourceFormat.CSV, SourceFormat.TSV) else None
-    return Sniffed(gzip=compressed and plain is None, header=header, plain=plain)
+    end = head.find(b"\n")
+    crlf = end > 0 and head[end - 1 : end] == b"\r"
+    return Sniffed(gzip=compressed and plain is None, header=header, plain=plain, crlf=crlf)
+
+
+def check_field_names(fields: Sequence[str]) -> None:
+    """Refuse an object whose field names cannot all be told apart.
+
+    Athena, Glue and DuckDB compare column names without regard to case, so ``Amount`` and
+    ``amount`` would be one column; an empty name (often a trailing delimiter) names nothing.
+
+    Raises:
+        FileRejectedError: Naming the empty or clashing fields.
+    """
+    empty = [i + 1 for i, f in enumerate(fields) if not f.strip()]
+    if empty:
+        raise FileRejectedError(
+            f"field {empty[0]} of {len(fields)} has an empty name (a trailing delimiter in the header?)"
+        )
+    folded: dict[str, list[str]] = {}
+    for f in fields:
+        folded.setdefault(f.lower(), []).append(f)
+    clashes = sorted(names for names in folded.values() if len(names) > 1)
+    if clashes:
+        raise FileRejectedError(
+            f"field names that differ only in case: {clashes} (Athena, Glue and DuckDB ignore case)"
+        )
 
 
 def _csv_header(head: bytes, contract: Contract) -> tuple[str, ...]:
@@ -185,6 +213,7 @@ def _csv_header(head: bytes, contract: Contract) -> tuple[str, ...]:
     duplicates = sorted({f for f in fields if fields.count(f) > 1})
     if duplicates:
         raise FileRejectedError(f"the header repeats column(s) {duplicates}")
+    check_field_names(fields)
     return fields
 
 

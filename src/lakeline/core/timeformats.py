@@ -22,7 +22,7 @@ _DIRECTIVES: dict[str, str] = {
     "S": r"\d{2}",
     "f": r"\d{1,6}",
     "p": r"(?:AM|PM|am|pm)",
-    "z": r"(?:Z|[+-]\d{2}:?\d{2})",
+    "z": r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)",  # as Python's %z: hours below 24, minutes below 60
     "b": r"[A-Za-z]{3}",
     "j": r"\d{3}",
     "%": "%",

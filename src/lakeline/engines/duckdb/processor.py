@@ -26,6 +26,7 @@ from lakeline.core.partitioning import PARTITION_COLUMN, Granularity, group_by_p
 from lakeline.core.sniff import (
     FileRejectedError,
     apply_schema_policy,
+    check_field_names,
     diff_fields,
     sniff,
 )
@@ -140,6 +141,7 @@ class DuckDBProcessor:
                 fields = sniffed.header
                 reader = csv_reader(source, contract, fields, sniffed.gzip, parallel)
             elif fmt is SourceFormat.PARQUET:
+                check_field_names(_parquet_fields(con, source))  # DuckDB would rename a clash
                 described = con.execute(
                     f"DESCRIBE SELECT * FROM read_parquet({literal(str(source))})"
                 ).fetchall()
@@ -147,7 +149,7 @@ class DuckDBProcessor:
                 fields = tuple(natives)
                 reader = parquet_reader(source, natives)
             else:
-                reader = json_reader(source, contract, sniffed.gzip)
+                reader = json_reader(source, contract, sniffed.gzip, sniffed.crlf)
                 fields = self._json_fields(con, reader)
         except duckdb.Error as exc:
             raise _unreadable(contract, exc) from None
@@ -243,6 +245,23 @@ _SERIAL_HINT = "quoted new lines"  # DuckDB: the parallel scanner cannot pad rec
 
 class _NeedsSerialScan(Exception):
     """The object must be read again without DuckDB's parallel CSV scanner."""
+
+
+def _parquet_fields(con: Any, source: Path) -> list[str]:
+    """The top-level field names of a Parquet file, as written (DuckDB renames clashing ones)."""
+    nodes = con.execute(f"SELECT name, num_children FROM parquet_schema({literal(str(source))})").fetchall()
+    names, position = [], 1
+
+    def skip(at: int) -> int:  # the position after the subtree that starts at ``at``
+        children, at = nodes[at][1] or 0, at + 1
+        for _ in range(children):
+            at = skip(at)
+        return at
+
+    for _ in range(nodes[0][1] or 0):
+        names.append(str(nodes[position][0]))
+        position = skip(position)
+    return names
 
 
 def _keeps_order(con: Any, create: str) -> bool:

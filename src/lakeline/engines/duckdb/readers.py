@@ -118,16 +118,18 @@ def csv_reader(
     )
 
 
-def json_reader(path: Path, contract: Contract, gzip: bool) -> Reader:
+def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) -> Reader:
     """Read JSON Lines, or a JSON array of records, one record per row.
 
     JSON Lines are read as lines of text so that a malformed line becomes one
-    quarantined row with its line number instead of an error for the file.
+    quarantined row with its line number instead of an error for the file. With
+    ``crlf``, lines end with CR LF (DuckDB would otherwise count an empty line at each CR).
     """
     if contract.source.format is SourceFormat.JSONL:
+        new_line = "\\r\\n" if crlf else "\\n"
         lines = (
             f"read_csv({literal(str(path))}, columns={{'{LINE}': 'VARCHAR'}}, header=false, "
-            f"auto_detect=false, delim='\\x1f', quote='', escape='', new_line='\\n', "
+            f"auto_detect=false, delim='\\x1f', quote='', escape='', new_line='{new_line}', "
             f"compression={_compression(gzip)}, strict_mode=false, store_rejects=true, "
             "max_line_size=16777216)"
         )

@@ -28,7 +28,8 @@ UNION ALL
 SELECT
     CAST(line - {header_lines} AS BIGINT),
     CAST(line AS BIGINT),
-    [arg_min(error_type || ': ' || error_message, column_idx)],
+    -- The first column's error; a whole-line error (a line too long) has no column.
+    [arg_min(error_type || ': ' || error_message, coalesce(column_idx, -1))],
     CAST(NULL AS VARCHAR),
     first(csv_line),
     {source_object},

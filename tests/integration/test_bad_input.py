@@ -176,6 +176,20 @@ def test_a_line_too_long_to_read_is_quarantined_with_why(tmp_path: Path, fmt: st
     assert reasons[0].startswith("LINE SIZE OVER MAXIMUM: ") and raw == 10_000
 
 
+def test_a_field_that_is_only_a_nul_byte_is_quarantined_not_read_as_null(tmp_path: Path) -> None:
+    padding = "".join(f"{i},2024-01-01 00:00:00,1.00\n" for i in range(3000))  # past the sniffed head
+    body = f"{HEADER}{padding}7,2024-01-01 00:00:00,\x00\n8,\x00,2.00\n".encode()
+
+    runtime, entry = run_file(tmp_path, body)
+
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (3002, 3000, 2)
+    reasons = rows(runtime, "SELECT reasons[1] FROM payments_quarantine ORDER BY row_number")
+    assert reasons == [
+        ("record: expected 3 fields, found 2",),
+        ("record: a field holds only a NUL byte (binary data?)",),
+    ]
+
+
 def test_jsonl_malformed_lines_become_quarantined_rows(tmp_path: Path) -> None:
     lines = [
         '{"id": 1, "at": "2024-01-01 00:00:00", "amount": "1.50"}',

@@ -13,7 +13,7 @@ from lakeline.engines.duckdb.expressions import column_type, ident, literal
 LINE = "__line"
 JSON_TYPE = "__json_type"
 NUMBERED = "__numbered"  # the JSON text with every number turned into a marked string of its literal
-FOUND = "__fields_found"  # set only on short CSV records
+FOUND = "__fields_found"  # set only on short CSV records (-1: a field that is only a NUL byte)
 REJECTS = "reject_errors"
 NO_REJECTS = "no_rejects"
 
@@ -97,14 +97,19 @@ def csv_reader(
         f"{'' if parallel else ', parallel=false'})"
     )
     present = " + ".join(f"CAST({ident(f)} IS NOT NULL AS INTEGER)" for f in header)
-    relation = f"(SELECT *, CASE WHEN {ident(header[-1])} IS NULL THEN {present} END AS {FOUND} FROM {scan})"
+    # The reader's NULL marker is a NUL byte (no text field is NULL otherwise): a NULL field before
+    # a present last one was a field holding only that byte, not a short record.
+    nul = " OR ".join(f"{ident(f)} IS NULL" for f in header[:-1]) or "FALSE"
+    found = f"CASE WHEN {ident(header[-1])} IS NULL THEN {present} WHEN {nul} THEN -1 END"
+    relation = f"(SELECT *, {found} AS {FOUND} FROM {scan})"
     markers = ", ".join(literal(n) for n in dialect.null_markers)
     fields = {f: f"CASE WHEN {ident(f)} IN ({markers}) THEN NULL ELSE {ident(f)} END" for f in header}
     if not dialect.null_markers:
         fields = {f: ident(f) for f in header}
+    short = literal(f"record: expected {len(header)} fields, found ")
     reason = (
-        f"CASE WHEN {FOUND} IS NOT NULL THEN "
-        f"{literal(f'record: expected {len(header)} fields, found ')} || {FOUND} END"
+        f"CASE WHEN {FOUND} = -1 THEN 'record: a field holds only a NUL byte (binary data?)' "
+        f"WHEN {FOUND} IS NOT NULL THEN {short} || {FOUND} END"
     )
     return Reader(
         relation,

@@ -95,6 +95,8 @@ def test_casting_is_strict_and_the_same_everywhere(
     else:
         assert status == "quarantined"
         assert value.startswith(f"v: '{raw}' is ")
+        if athena_type == "int":
+            assert value.startswith(f"v: '{raw}' is not an int ")
 
 
 def test_timestamps_in_a_declared_format_with_a_zone_are_normalized_to_utc(tmp_path: Path) -> None:

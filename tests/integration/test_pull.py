@@ -120,6 +120,21 @@ def test_an_api_down_beyond_retries_is_transient_and_moves_nothing(tmp_path: Pat
     assert runtime.cursors.runs("observations")[-1][2] == "failed"
 
 
+def test_an_api_nobody_listens_on_is_named_once_with_why(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    runtime = make_runtime(tmp_path / "project", contract(base, "page", max_retries=0))
+
+    with pytest.raises(ApiUnavailableError) as raised:
+        pull(runtime.contracts.get("observations"), runtime.pull_deps)
+
+    message = str(raised.value)
+    assert message.count(base) == 1 and "cannot connect" in message and message.endswith("after 1 attempt")
+
+
 BAD = [
     ("unauthorized", "page", [(401, {}, b"{}")], "HTTP 401: the API refused the credentials"),
     ("forbidden", "page", [(403, {}, b"{}")], "HTTP 403"),

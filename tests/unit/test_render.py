@@ -66,3 +66,14 @@ def test_cli_messages_are_not_broken_into_lines_by_the_console() -> None:
         console.print(f"  why rows failed   {command}", width=80)
 
     assert command in captured.get()
+
+
+def test_query_values_with_brackets_are_shown_as_data() -> None:
+    from lakeline.entrypoints.render import result_table
+    from lakeline.ports import QueryResult
+
+    console = Console(width=80, record=True, color_system=None)
+    console.print(result_table(QueryResult(["allowed"], [("[north, south, east]",), (None,)])))
+
+    out = console.export_text()
+    assert "[north, south, east]" in out and "NULL" in out

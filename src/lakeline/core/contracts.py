@@ -315,7 +315,11 @@ def _referenced_columns(expression: str) -> set[str]:
     try:
         tree = sqlglot.parse_one(expression, read="athena")
     except ParseError as exc:
-        raise ValueError(f"expression {expression!r} is not valid Athena SQL: {exc}") from None
+        # The first error's own words: str(exc) adds the SQL with terminal underline codes.
+        first = exc.errors[0] if exc.errors else {}
+        why = first.get("description") or str(exc)
+        where = f" (line {first['line']}, column {first['col']})" if "line" in first else ""
+        raise ValueError(f"expression {expression!r} is not valid Athena SQL: {why}{where}") from None
     return {column.name for column in tree.find_all(exp.Column)}
 
 

@@ -36,8 +36,21 @@ def _fail_cleanly(func: F) -> F:
         except LakelineError as exc:
             errors.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False)
             sys.exit(1)
+        except Exception as exc:
+            if not _is_aws_setup_error(exc):
+                raise
+            hint = "set AWS_REGION, and AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            errors.print(
+                f"[bold red]error:[/bold red] {escape(str(exc).rstrip('.'))} ({hint})", highlight=False
+            )
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _is_aws_setup_error(exc: Exception) -> bool:
+    """Whether botocore could not even start: no region, or no credentials, on this machine."""
+    return type(exc).__name__ in ("NoRegionError", "NoCredentialsError", "PartialCredentialsError")
 
 
 def _settings(ctx: click.Context) -> Any:
@@ -72,7 +85,7 @@ def _process(runtime: Any, objects: list[Any]) -> None:
     "--lake",
     type=str,  # not a click.Path: Path("s3://bucket") would collapse to "s3:/bucket"
     default=None,
-    help="Lake root folder. Default: $LAKELINE_LAKE or <project>/.lakeline/lake.",
+    help="Lake root: a folder or s3://BUCKET. Default: $LAKELINE_LAKE or <project>/.lakeline/lake.",
 )
 @click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
 @click.pass_context
@@ -86,7 +99,7 @@ def main(ctx: click.Context, project: Path | None, lake: str | None, verbose: in
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 def init(directory: Path) -> None:
-    """Create a project with the sample taxi_trips contract and queries."""
+    """Create a project with the sample contracts (taxi_trips, weather_observations), queries and models."""
     from lakeline.project import init_project
 
     created = init_project(directory)
@@ -118,7 +131,7 @@ def contracts_validate(ctx: click.Context) -> None:
         rules = f", {len(quality.ruleset.parsed)} quality rules ({quality.action.value})" if quality else ""
         console.print(
             f"[green]ok[/green] {contract.name}: {len(contract.columns)} columns, "
-            f"{len(contract.checks)} checks{rules}"
+            f"{len(contract.checks)} check{'' if len(contract.checks) == 1 else 's'}{rules}"
         )
     if not len(registry):
         console.print("no contracts found")

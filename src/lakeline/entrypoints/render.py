@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from lakeline.core.cost_model import Line
 from lakeline.core.ledger import LedgerEntry, RunRecord
@@ -40,7 +42,8 @@ def result_table(result: QueryResult, title: str | None = None, limit: int | Non
         table.add_column(column)
     rows = result.rows if limit is None else result.rows[:limit]
     for row in rows:
-        table.add_row(*("NULL" if v is None else str(_plain(v)) for v in row))
+        # Text, not markup: a value such as "[north, south]" is data, not a rich style tag.
+        table.add_row(*(Text("NULL" if v is None else str(_plain(v))) for v in row))
     if limit is not None and len(result.rows) > limit:
         table.caption = f"{limit} of {len(result.rows)} rows"
     return table
@@ -92,7 +95,8 @@ def ledger_table(entries: Sequence[LedgerEntry], title: str = "Ledger") -> Table
             e.key.removeprefix("raw/"), e.status.value, f"{e.rows_in:,}", f"{e.rows_kept:,}",
             f"{e.rows_quarantined:,}", _partition_span(e.partitions), str(e.duration_ms or ""),
         ]  # fmt: skip
-        table.add_row(*row, *([note[:200]] if with_notes else []))
+        cells = [*row, *([textwrap.shorten(note, 200, placeholder=" …")] if with_notes else [])]
+        table.add_row(*(Text(cell) for cell in cells))  # keys and errors may hold [brackets]
     return table
 
 

@@ -99,7 +99,8 @@ def _fetch(source: HttpSource, url: str, params: Mapping[str, str], headers: Map
             else:
                 return response
         if attempt == source.max_retries:
-            raise ApiUnavailableError(f"{url}: {problem} after {source.max_retries + 1} attempts")
+            tries = source.max_retries + 1
+            raise ApiUnavailableError(f"{url}: {problem} after {tries} attempt{'s' if tries > 1 else ''}")
         delay = (
             wait if wait is not None else source.backoff_seconds * 2**attempt * (0.5 + random.random() / 2)
         )

@@ -59,4 +59,4 @@ class UrllibHttpClient:
         except urllib.error.HTTPError as exc:
             return HttpResponse(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            raise HttpConnectionError(f"{url}: {exc}") from exc
+            raise HttpConnectionError(f"cannot connect: {exc}") from exc  # the caller names the URL

@@ -168,6 +168,10 @@ def _quoted_value(raw: str) -> str:
     return f"'''' || left({raw}, {VALUE_PREVIEW}) || ''''"
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _type_description(column: Column) -> str:
     athena = column.athena_type
     if athena.is_integer:
@@ -216,7 +220,7 @@ def compile_column(column: Column, native: str | None = None) -> CompiledColumn:
         )
     reasons.append(
         f"CASE WHEN {raw} IS NOT NULL AND {typed} IS NULL THEN {prefix} || {_quoted_value(raw)} "
-        f"|| {literal(' is not a ' + _type_description(column))} END"
+        f"|| {literal(' is not ' + _article(str(column.athena_type)) + ' ' + _type_description(column))} END"
     )
     if (low := column.min_value) is not None:
         reasons.append(

@@ -237,6 +237,32 @@ def test_json_numbers_are_checked_as_written_not_as_doubles(tmp_path: Path, fmt:
     assert '"n": 2.50' in record  # the original record, as written
 
 
+def test_json_that_only_a_lenient_parser_reads_is_malformed(tmp_path: Path) -> None:
+    good = (
+        '{"id": 1, "at": "2024-01-01 00:00:00", "note": "a,] NaN"}'  # the same text inside a string is fine
+    )
+    at = '"at": "2024-01-01 00:00:00"'
+    lines = [
+        good,
+        f'{{"id": 2, {at},}}',
+        f'{{"id": 3, {at}, "amount": NaN}}',
+        "\t",
+        f'{{"id": 4, {at}, "t": [1,]}}',
+    ]
+    spec = contract("jsonl")
+    spec["columns"].append({"name": "note", "type": "string"})
+
+    runtime, entry = run_file(tmp_path, "\n".join(lines).encode(), spec, "in.jsonl")
+
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (
+        4,
+        1,
+        3,
+    )  # the blank line is no record
+    found = rows(runtime, "SELECT line_number, reasons FROM payments_quarantine ORDER BY 1")
+    assert found == [(n, ["record: malformed JSON"]) for n in (2, 3, 5)]
+
+
 def test_json_array_of_records(tmp_path: Path) -> None:
     body = json.dumps([{"id": 1, "at": "2024-01-01 00:00:00"}, {"id": 2, "at": "nope"}, 7]).encode()
     runtime, entry = run_file(tmp_path, body, contract("json"), "in.json")

@@ -54,6 +54,10 @@ CASTS = [
     ("double", "1.50", True, 1.5),
     ("double", "-2e-3", True, -0.002),
     ("double", "1e400", False, None),  # would be infinity
+    ("double", "1e-400", False, None),  # would be 0
+    ("float", "1e-50", False, None),  # would be 0
+    ("double", "0.0e-400", True, 0.0),
+    ("double", "-0.000", True, 0.0),
     ("double", "NaN", False, None),
     ("double", "inf", False, None),
     ("float", "3.4e39", False, None),  # overflows float

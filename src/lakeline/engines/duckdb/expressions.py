@@ -111,7 +111,9 @@ def _strict_float(text: str, target: str) -> str:
     """
     candidate = f"TRY_CAST({text} AS {target})"
     shaped = f"regexp_full_match({text}, {literal(_FLOAT)})"
-    return f"(CASE WHEN {shaped} AND isfinite({candidate}) THEN {candidate} END)"
+    # Too small to represent (1e-400) reads as 0: only a zero mantissa may give 0.
+    representable = f"({candidate} <> 0 OR NOT regexp_matches({text}, '^[^eE]*[1-9]'))"
+    return f"(CASE WHEN {shaped} AND isfinite({candidate}) AND {representable} THEN {candidate} END)"
 
 
 def _strict_temporal(column: Column, text: str) -> str:

@@ -147,8 +147,8 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
         )
         rejects, line_based = NO_REJECTS, False
     relation = (
-        f"(SELECT {LINE}, CASE WHEN json_valid({LINE}) THEN json_type({LINE}) END AS {JSON_TYPE}, "
-        f"{_numbers_as_text(LINE)} AS {NUMBERED} FROM {lines})"
+        f"(SELECT {LINE}, CASE WHEN json_valid({LINE}) AND NOT {_lenient_json(LINE)} "
+        f"THEN json_type({LINE}) END AS {JSON_TYPE}, {_numbers_as_text(LINE)} AS {NUMBERED} FROM {lines})"
     )
     fields = {}
     for c in contract.columns:
@@ -160,7 +160,7 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
         f"WHEN {JSON_TYPE} <> 'OBJECT' THEN 'record: expected a JSON object, got ' || "
         f"CASE {JSON_TYPE} {kinds} ELSE lower({JSON_TYPE}) END END"
     )
-    present = f"{LINE} IS NOT NULL AND trim({LINE}) <> ''"
+    present = f"{LINE} IS NOT NULL AND trim({LINE}, chr(32) || chr(9) || chr(13)) <> ''"  # not blank
     return Reader(
         relation,
         fields,
@@ -186,6 +186,17 @@ _MARK = r"\u0003"
 _UNMARK = r'"\\u0003([^"]*)"'
 _JSON_KINDS = {"VARCHAR": "string", "BIGINT": "number", "UBIGINT": "number", "DOUBLE": "number",
                "HUGEINT": "number", "BOOLEAN": "boolean", "ARRAY": "array", "NULL": "null"}  # fmt: skip
+
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+# What DuckDB's JSON parser lets through and JSON (RFC 8259) does not, outside strings: a comma
+# before a closing bracket, and NaN or Infinity.
+_LENIENT = r"(?i),\s*[}\]]|\b(?:nan|inf|infinity)\b"
+
+
+def _lenient_json(json: str) -> str:
+    """Whether valid-to-DuckDB JSON text is not strict JSON (strings set aside first)."""
+    return f"regexp_matches(regexp_replace({json}, {literal(_STRING)}, '\"\"', 'g'), {literal(_LENIENT)})"
 
 
 def _numbers_as_text(json: str) -> str:

@@ -16,8 +16,14 @@ _NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 
 @cache
 def sql_template(package: str, name: str) -> str:
-    """The text of ``sql/<name>.sql`` inside a package."""
-    return (resources.files(package) / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+    """The text of ``sql/<name>.sql`` inside a package, without its comment lines.
+
+    Templates are filled in with ``str.format``: a comment that names a ``{placeholder}`` would
+    be filled in too, and a value with a line break in it would end the comment early. The
+    comments are for the reader of the file.
+    """
+    text = (resources.files(package) / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
 
 
 @cache

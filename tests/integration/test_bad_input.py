@@ -190,6 +190,15 @@ def test_a_field_that_is_only_a_nul_byte_is_quarantined_not_read_as_null(tmp_pat
     ]
 
 
+def test_a_header_name_with_a_line_break_reads_the_rows_below_it(tmp_path: Path) -> None:
+    body = b'id,at,amount,"note\nsecond line"\n1,2024-01-01 00:00:00,1.00,x\n2,2024-01-01 00:00:00,bad,y\n'
+
+    runtime, entry = run_file(tmp_path, body)
+
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (2, 1, 1)
+    assert rows(runtime, "SELECT line_number, row_number FROM payments_quarantine") == [(4, 2)]
+
+
 def test_jsonl_malformed_lines_become_quarantined_rows(tmp_path: Path) -> None:
     lines = [
         '{"id": 1, "at": "2024-01-01 00:00:00", "amount": "1.50"}',

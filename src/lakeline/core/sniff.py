@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import zlib
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -41,12 +42,15 @@ class Sniffed:
         plain: A decompressed copy of a gzip object, when sniffing wrote one; read it
             instead of the object (``gzip`` is then False).
         crlf: Whether lines end with CR LF (as the first one does).
+        header_lines: How many lines the CSV header takes (more than one if a quoted name
+            holds a line break).
     """
 
     gzip: bool
     header: tuple[str, ...] | None
     plain: Path | None = None
     crlf: bool = False
+    header_lines: int = 1
 
 
 def _head(path: Path, compressed: bool) -> bytes:
@@ -162,10 +166,12 @@ def sniff(path: Path, contract: Contract, plain_to: Path | None = None, budget: 
         raise FileRejectedError(f"expected {fmt.value} text, but the object holds binary data (NUL bytes)")
     if head.startswith(PARQUET_MAGIC):
         raise FileRejectedError(f"expected {fmt.value} text, but the object is a Parquet file")
-    header = _csv_header(head, contract) if fmt in (SourceFormat.CSV, SourceFormat.TSV) else None
+    header, header_lines = None, 1
+    if fmt in (SourceFormat.CSV, SourceFormat.TSV):
+        header, header_lines = _csv_header(head, contract)
     end = head.find(b"\n")
     crlf = end > 0 and head[end - 1 : end] == b"\r"
-    return Sniffed(gzip=compressed and plain is None, header=header, plain=plain, crlf=crlf)
+    return Sniffed(compressed and plain is None, header, plain, crlf, header_lines)
 
 
 def check_field_names(fields: Sequence[str]) -> None:
@@ -192,29 +198,31 @@ def check_field_names(fields: Sequence[str]) -> None:
         )
 
 
-def _csv_header(head: bytes, contract: Contract) -> tuple[str, ...]:
+def _csv_header(head: bytes, contract: Contract) -> tuple[tuple[str, ...], int]:
+    """The header's fields (the contract's, without a header) and how many lines it takes."""
     dialect = contract.source.dialect
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     first_line = text.splitlines()[0] if text.splitlines() else ""
     if not dialect.header:
         width = len(next(csv.reader([first_line], delimiter=dialect.delimiter)))
-        return tuple(c.source_field for c in contract.columns[:width])
-    if "\ufffd" in first_line:
-        raise FileRejectedError("the header line is not valid UTF-8")
+        return tuple(c.source_field for c in contract.columns[:width]), 1
     reader = csv.reader(
-        [first_line],
+        io.StringIO(text, newline=""),
         delimiter=dialect.delimiter,
         quotechar=dialect.quote or '"',
         quoting=csv.QUOTE_MINIMAL if dialect.quote else csv.QUOTE_NONE,
     )
-    fields = tuple(f.strip() for f in next(reader, []))
+    record = next(reader, [])
+    if "\ufffd" in "".join(record):
+        raise FileRejectedError("the header line is not valid UTF-8")
+    fields = tuple(f.strip() for f in record)
     if not any(fields):
         raise FileRejectedError("the header line is empty")
     duplicates = sorted({f for f in fields if fields.count(f) > 1})
     if duplicates:
         raise FileRejectedError(f"the header repeats column(s) {duplicates}")
     check_field_names(fields)
-    return fields
+    return fields, max(reader.line_num, 1)
 
 
 @dataclass(frozen=True)

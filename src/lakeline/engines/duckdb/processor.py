@@ -139,7 +139,7 @@ class DuckDBProcessor:
             if fmt in (SourceFormat.CSV, SourceFormat.TSV):
                 assert sniffed.header is not None
                 fields = sniffed.header
-                reader = csv_reader(source, contract, fields, sniffed.gzip, parallel)
+                reader = csv_reader(source, contract, fields, sniffed.gzip, parallel, sniffed.header_lines)
             elif fmt is SourceFormat.PARQUET:
                 check_field_names(_parquet_fields(con, source))  # DuckDB would rename a clash
                 described = con.execute(

@@ -74,7 +74,12 @@ def _compression(gzip: bool, plain: str = "none") -> str:
 
 
 def csv_reader(
-    path: Path, contract: Contract, header: tuple[str, ...], gzip: bool, parallel: bool = True
+    path: Path,
+    contract: Contract,
+    header: tuple[str, ...],
+    gzip: bool,
+    parallel: bool = True,
+    header_lines: int = 1,
 ) -> Reader:
     """Read delimited text, every field as VARCHAR.
 
@@ -118,7 +123,7 @@ def csv_reader(
         passthrough=(FOUND,),
         record_reason=reason,
         rejects=REJECTS,
-        header_lines=1 if dialect.header else 0,
+        header_lines=header_lines if dialect.header else 0,
         line_based=True,
     )
 

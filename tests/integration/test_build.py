@@ -156,6 +156,43 @@ def test_a_key_that_moves_to_another_day_leaves_its_old_day(tmp_path: Path) -> N
     ]
 
 
+def test_a_failed_new_version_does_not_make_its_old_rows_the_latest(
+    lake: LocalRuntime, tmp_path: Path
+) -> None:
+    import csv
+    from dataclasses import replace
+
+    from lakeline.errors import TransientError
+    from lakeline.usecases.landing import land
+    from lakeline.usecases.process_object import process_object
+
+    class Broken:
+        def process(self, *args: object) -> object:
+            raise TransientError("disk full")
+
+    first = tmp_path / "d3" / "day3.csv"
+    with first.open(newline="") as source, (tmp_path / "fixed.csv").open("w", newline="") as fixed:
+        table = csv.DictReader(source)
+        writer = csv.DictWriter(fixed, table.fieldnames or [], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "total_amount": "1.00"} for row in table)  # the same trips, amended
+    ingest(lake, tmp_path / "fixed.csv", "taxi_trips")
+    again = tmp_path / "again" / "day3.csv"
+    again.parent.mkdir()
+    again.write_text(
+        first.read_text() + first.read_text().splitlines()[1] + "\n"
+    )  # a new version of day3.csv
+    with pytest.raises(TransientError):
+        process_object(
+            land(again, "taxi_trips", lake.contracts, lake.store), replace(lake.deps, processor=Broken())
+        )
+
+    build(lake)
+
+    revenue = rows(lake, "SELECT sum(revenue) FROM taxi_daily_zone_stats WHERE dt = '2024-01-03'")
+    assert revenue == [(Decimal("400.00"),)]  # the amended trips, ingested after day3.csv's last success
+
+
 def test_a_day_that_loses_all_its_rows_loses_its_analytics(lake: LocalRuntime, tmp_path: Path) -> None:
     build(lake)
     ingest(lake, sample(tmp_path / "moved", "day3.csv", 4, seed=3), "taxi_trips")  # day3.csv now holds Jan 4

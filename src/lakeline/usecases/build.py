@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lakeline.analytics.models import Model
+from lakeline.core.ledger import Status
 from lakeline.core.objects import Zone, zone_prefix
 from lakeline.core.partitioning import group_by_partition, partition_path
 from lakeline.core.registry import ContractRegistry
@@ -129,6 +130,7 @@ class Sources:
     def __init__(self, store: ObjectStore, ledger: Ledger) -> None:
         self._store, self._ledger = store, ledger
         self._files: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self._written: dict[str, dict[str, str]] = {}
         self._ingested: dict[str, dict[str, str]] = {}
 
     def files(self, dataset: str) -> dict[str, list[tuple[str, str]]]:
@@ -137,13 +139,30 @@ class Sources:
             prefix = zone_prefix(Zone.CURATED, dataset)
             groups = group_by_partition(self._store.list(prefix), lambda obj: obj.key[len(prefix) :])
             self._files[dataset] = {v: [(obj.key, obj.version) for obj in objs] for v, objs in groups.items()}
+            self._written[dataset] = {
+                obj.key: obj.last_modified.astimezone(UTC).isoformat()
+                for objs in groups.values()
+                for obj in objs
+                if obj.last_modified is not None
+            }
         return self._files[dataset]
 
     def ingested(self, dataset: str) -> dict[str, str]:
-        """Curated key -> when the object it came from finished ingesting (ISO time, or '')."""
+        """Curated key -> when the object it came from was ingested (ISO time, or '').
+
+        That is when its processing finished. An object whose latest attempt failed (or is
+        running) still has the files of an earlier attempt, whose time the ledger no longer
+        holds: those files' own write time stands in for it.
+        """
         if dataset not in self._ingested:
+            self.files(dataset)
+            written = self._written[dataset]
             self._ingested[dataset] = {
-                key: (entry.finished_at.isoformat() if entry.finished_at else "")
+                key: (
+                    entry.finished_at.astimezone(UTC).isoformat()
+                    if entry.status is Status.PROCESSED and entry.finished_at
+                    else written.get(key, "")
+                )
                 for entry in self._ledger.entries(dataset=dataset)
                 for key in entry.outputs
             }

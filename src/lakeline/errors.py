@@ -50,6 +50,10 @@ class InvariantViolationError(TerminalError):
     """A bookkeeping invariant broke, e.g. rows in != rows kept + rows quarantined."""
 
 
+class EngineResourceError(TransientError):
+    """The engine ran out of memory or disk, or was interrupted: the input itself may be fine."""
+
+
 class LeaseHeldError(TransientError):
     """Another worker holds the processing lease of this object."""
 

@@ -106,3 +106,24 @@ def test_the_budget_relay_publishes_each_notice_in_the_alert_format(monkeypatch:
     assert result == {"relayed": 1}
     assert body["Subject"] == "[lakeline prod] budget: lakeline-prod"
     assert "what failed: FORECASTED cost $612.00 crossed the alert threshold > $500.00" in body["Message"]
+
+
+def test_an_engine_out_of_memory_fails_the_attempt_and_never_rejects_the_file(
+    runtime: LocalRuntime, tmp_path: Path
+) -> None:
+    from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
+    from lakeline.errors import EngineResourceError
+    from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
+
+    spec = GeneratorSpec(20_000, 1, 0.0, 1)
+    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, tmp_path / "t.csv")
+    obj = land(tmp_path / "t.csv", "taxi_trips", runtime.contracts, runtime.store)
+    starved = DuckDBProcessor(DuckDBSettings(memory_limit="1MB"))
+
+    with pytest.raises(EngineResourceError, match="the engine failed, not the object"):
+        process_object(obj, replace(runtime.deps, processor=starved))
+
+    assert runtime.ledger.get(obj.object_id).status is Status.FAILED  # type: ignore[union-attr]
+    assert not list(runtime.store.list("quarantine/taxi_trips/_rejected_files/"))
+    (result,) = announce(list(failed(runtime.contracts, runtime.store, runtime.ledger)), runtime.bus)
+    assert result.outcome is Outcome.PROCESSED and result.entry.rows_kept == 20_000

@@ -203,12 +203,16 @@ def test_the_s3_store_refuses_keys_that_leave_their_zone(tmp_path: Path, key: st
 
 def test_an_event_naming_a_key_outside_raw_is_refused_and_writes_nothing(payments: LocalRuntime) -> None:
     from lakeline.core.objects import ObjectRef
+    from lakeline.entrypoints.object_events import handle_object_created
     from lakeline.events.s3 import object_created_event
+    from lakeline.usecases.process_object import Outcome
 
     bucket = payments.settings.bucket
     event = object_created_event(ObjectRef(bucket, "raw/payments/../../curated/payments/x.csv", 10, "e"))
     with pytest.raises(InvalidKeyError):
-        payments.on_object_created(event)
+        handle_object_created(event, payments.deps)
+    local = payments.on_object_created(event)  # the local bus: this delivery fails, the others go on
+    assert local.outcome is Outcome.FAILED and "raw/payments/../../curated" in local.detail
     assert not list(payments.settings.lake_root.rglob("*.parquet"))
     assert payments.ledger.entries() == []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from lakeline.entrypoints.object_events import handle_object_created
 from lakeline.errors import LeaseHeldError
 from lakeline.events.s3 import object_created_event
 from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
@@ -23,13 +24,13 @@ def test_concurrent_deliveries_process_an_object_once(runtime: LocalRuntime, tmp
 
     def deliver(_: int) -> str:
         try:
-            return runtime.on_object_created(event).outcome.value
+            return handle_object_created(event, runtime.deps).outcome.value
         except LeaseHeldError:
             return "retry"  # transient: SQS would redeliver
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         outcomes = list(pool.map(deliver, range(6)))
-    retried = [runtime.on_object_created(event).outcome for o in outcomes if o == "retry"]
+    retried = [handle_object_created(event, runtime.deps).outcome for o in outcomes if o == "retry"]
 
     assert outcomes.count(Outcome.PROCESSED.value) == 1
     assert set(retried) <= {Outcome.DUPLICATE}
@@ -42,6 +43,7 @@ def _worker(project: str, events: list[dict[str, object]], out: object) -> None:
     """One worker process: handle its deliveries; a held lease is retried, as SQS would redeliver."""
     import time
 
+    from lakeline.entrypoints.object_events import handle_object_created
     from lakeline.runtime.local import LocalRuntime
     from lakeline.runtime.settings import LocalSettings
 
@@ -50,7 +52,7 @@ def _worker(project: str, events: list[dict[str, object]], out: object) -> None:
     for event in events:
         for _ in range(200):
             try:
-                outcomes.append(runtime.on_object_created(event).outcome.value)
+                outcomes.append(handle_object_created(event, runtime.deps).outcome.value)
                 break
             except LeaseHeldError:
                 time.sleep(0.05)

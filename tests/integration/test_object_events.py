@@ -79,6 +79,39 @@ def test_a_bad_message_does_not_fail_the_batch(runtime: LocalRuntime, tmp_path: 
     assert runtime.ledger.get("lakeline-local/raw/taxi_trips/trips 2024-01-01.csv") is not None
 
 
+def test_a_dead_letter_that_cannot_be_sent_fails_only_its_own_message(
+    runtime: LocalRuntime, tmp_path: Path
+) -> None:
+    class Unreachable:
+        def send(self, body: str, reason: str) -> None:
+            raise RuntimeError("QueueDoesNotExist")
+
+    land_sample(runtime, "raw/taxi_trips/trips 2024-01-01.csv", tmp_path)
+    batch = recorded("sqs_mixed_batch.json")
+    garbage = next(r["messageId"] for r in batch["Records"] if r["body"] == "this is not json")
+
+    answer = dispatch(batch, runtime.deps, Unreachable())
+
+    assert answer == {"batchItemFailures": [{"itemIdentifier": garbage}]}  # SQS keeps it; it ends in the DLQ
+    entry = runtime.ledger.get("lakeline-local/raw/taxi_trips/trips 2024-01-01.csv")
+    assert entry is not None and entry.status is Status.PROCESSED  # the valid message went on
+
+
+def test_an_object_created_event_with_a_null_key_is_dead_lettered(runtime: LocalRuntime) -> None:
+    body = {
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "detail": {"bucket": {"name": "b"}, "object": {"key": None}},
+    }
+    batch = {"Records": [{"messageId": "m1", "eventSource": "aws:sqs", "body": json.dumps(body)}]}
+    dead = FakeDeadLetters()
+
+    answer = dispatch(batch, runtime.deps, dead)
+
+    assert answer == {"batchItemFailures": []}
+    assert dead.sent[0][1].startswith("EventError: ") and "not 'b' and None" in dead.sent[0][1]
+
+
 def test_a_missing_object_is_terminal_and_dead_lettered(runtime: LocalRuntime) -> None:
     dead = FakeDeadLetters()
 

@@ -161,6 +161,40 @@ def test_run_processes_only_what_is_pending(runtime: LocalRuntime, tmp_path: Pat
     assert [o.key for o in todo] == ["raw/taxi_trips/b.csv"]
 
 
+def test_run_goes_on_past_an_object_that_fails_and_leaves_it_for_redrive(
+    runtime: LocalRuntime, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from lakeline.entrypoints.cli import main
+
+    generate(tmp_path / "a.csv", rows_=500, days=1, seed=1)
+    generate(tmp_path / "b.csv", rows_=500, days=1, seed=9)
+    lake = runtime.settings.lake_root
+    raw = lake / "raw" / DATASET
+    raw.mkdir(parents=True)
+    shutil.copyfile(tmp_path / "a.csv", raw / "a.csv")
+    shutil.copyfile(tmp_path / "b.csv", raw / "b.csv")
+    (lake / "curated" / DATASET).mkdir(parents=True)
+    blocker = lake / "curated" / DATASET / "dt=2024-01-01"
+    blocker.write_text("a file where a folder must go: every write into the partition fails")
+    cli = ["--project", str(runtime.settings.project.root), "--lake", str(lake)]
+
+    first = CliRunner().invoke(main, [*cli, "run"])
+    blocker.unlink()
+    second = CliRunner().invoke(main, [*cli, "run"])
+    redriven = CliRunner().invoke(main, [*cli, "redrive"])
+
+    assert first.exit_code == 1 and "failed: raw/taxi_trips/a.csv" in first.output
+    assert "failed: raw/taxi_trips/b.csv" in first.output  # tried too, not skipped after a's failure
+    assert "nothing to process; 2 failed, for lakeline redrive" in second.output
+    assert redriven.exit_code == 0
+    assert {e.key: e.status for e in runtime.ledger.entries()} == {
+        "raw/taxi_trips/a.csv": Status.PROCESSED,
+        "raw/taxi_trips/b.csv": Status.PROCESSED,
+    }
+
+
 def test_raw_is_never_deleted(runtime: LocalRuntime, tmp_path: Path) -> None:
     generate(tmp_path / "trips.csv")
     ingest(runtime, tmp_path / "trips.csv", DATASET)

@@ -65,12 +65,26 @@ def _runtime(ctx: click.Context) -> Any:
     return LocalRuntime(_settings(ctx))
 
 
-def _process(runtime: Any, objects: list[Any]) -> None:
-    """Announce landed objects on the runtime's bus, so its rules process them; show the outcome."""
+def _process(runtime: Any, objects: list[Any]) -> int:
+    """Announce landed objects on the runtime's bus, so its rules process them; show the outcome.
+
+    Returns:
+        How many failed (each is in the ledger; ``lakeline redrive`` retries them).
+    """
     from lakeline.entrypoints.render import ledger_table
     from lakeline.usecases.landing import announce
+    from lakeline.usecases.process_object import Outcome
 
-    console.print(ledger_table([r.entry for r in announce(objects, runtime.bus) if r.entry]))
+    results = announce(objects, runtime.bus)
+    console.print(ledger_table([r.entry for r in results if r.entry]))
+    failures = [r for r in results if r.outcome is Outcome.FAILED]
+    for failure in failures:
+        errors.print(
+            f"[bold red]failed:[/bold red] {escape(failure.key)}: {escape(failure.detail)}", highlight=False
+        )
+    if failures:
+        errors.print("fix the cause, then: lakeline redrive", highlight=False)
+    return len(failures)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -191,8 +205,8 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], dataset: str, no_process
     landed = [land(path, dataset, runtime.contracts, runtime.store) for path in files]
     for obj in landed:
         console.print(f"landed s3://{obj.bucket}/{obj.key} ({obj.size:,} bytes)")
-    if not no_process:
-        _process(runtime, landed)
+    if not no_process and _process(runtime, landed):
+        sys.exit(1)
 
 
 @main.command()
@@ -352,7 +366,8 @@ def redrive(ctx: click.Context, target: str) -> None:
     if not todo:
         console.print("nothing failed: nothing to redrive")
         return
-    _process(runtime, todo)
+    if _process(runtime, todo):
+        sys.exit(1)
 
 
 @main.group()
@@ -396,17 +411,19 @@ def run(ctx: click.Context, watch: bool, interval: float) -> None:
     With --watch, each poll that processed new data also runs the analytics workflow once, as the
     debounced Partition Updated trigger does on AWS.
     """
-    from lakeline.usecases.landing import pending
+    from lakeline.usecases.landing import failed, pending
 
     runtime = _runtime(ctx)
     while True:
         todo = list(pending(runtime.contracts, runtime.store, runtime.ledger))
-        if todo:
-            _process(runtime, todo)
-        elif not watch:
-            console.print("nothing to process")
+        failures = _process(runtime, todo) if todo else 0
+        if not todo and not watch:
+            waiting = sum(1 for _ in failed(runtime.contracts, runtime.store, runtime.ledger))
+            console.print(
+                "nothing to process" + (f"; {waiting} failed, for lakeline redrive" if waiting else "")
+            )
         if not watch:
-            return
+            sys.exit(1 if failures else 0)
         if runtime.triggers.pending():
             # The Partition Updated rule's target, debounced by the poll: one run for the whole batch.
             _workflow(runtime)

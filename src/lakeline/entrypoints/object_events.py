@@ -18,7 +18,7 @@ from lakeline.errors import LakelineError, ObjectNotFoundError
 from lakeline.events.envelopes import read_notice
 from lakeline.events.s3 import object_from_event
 from lakeline.ports import DeadLetters, ObjectStore
-from lakeline.usecases.process_object import ProcessDeps, ProcessResult, process_object
+from lakeline.usecases.process_object import Outcome, ProcessDeps, ProcessResult, process_object
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,30 @@ logger = logging.getLogger(__name__)
 def handle_object_created(event: Mapping[str, Any], deps: ProcessDeps) -> ProcessResult:
     """Process the object an EventBridge ``Object Created`` event names."""
     return process_object(object_from_event(event), deps)
+
+
+def deliver_locally(event: Mapping[str, Any], deps: ProcessDeps) -> ProcessResult:
+    """The local bus's delivery of one event: its failure ends only itself.
+
+    On AWS each object is its own SQS message, and one that fails is retried or dead-lettered
+    while the rest go on; so here a failure becomes this event's result, and the ledger keeps the
+    failed attempt for ``lakeline redrive``.
+    """
+    try:
+        obj = object_from_event(event)
+    except LakelineError as exc:
+        return ProcessResult(Outcome.FAILED, str(event.get("detail", {}).get("object", {})), detail=str(exc))
+    try:
+        return process_object(obj, deps)
+    except Exception as exc:
+        if not isinstance(exc, LakelineError):  # a bug, or the machine: keep the traceback in the log
+            logger.exception("processing s3://%s/%s failed", obj.bucket, obj.key)
+        entry = deps.ledger.get(obj.object_id)
+        return ProcessResult(Outcome.FAILED, obj.key, entry.dataset if entry else None, entry, _describe(exc))
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, LakelineError) else f"{type(exc).__name__}: {exc}"
 
 
 def _resolve(obj: ObjectRef, store: ObjectStore) -> ObjectRef:
@@ -73,12 +97,22 @@ def handle_sqs_batch(
             if exc.transient:
                 logger.warning("message %s will be retried: %s", message_id, exc)
                 failures.append({"itemIdentifier": message_id})
-            else:
-                dead_letters.send(body, f"{type(exc).__name__}: {exc}")
+            elif not _dead_letter(dead_letters, body, f"{type(exc).__name__}: {exc}", message_id):
+                failures.append({"itemIdentifier": message_id})  # not parked yet: SQS keeps it
         except Exception:
             logger.exception("message %s failed unexpectedly; it will be retried", message_id)
             failures.append({"itemIdentifier": message_id})
     return {"batchItemFailures": failures}
+
+
+def _dead_letter(dead_letters: DeadLetters, body: str, reason: str, message_id: str) -> bool:
+    """Park one message with its reason; False if that failed (the other messages go on)."""
+    try:
+        dead_letters.send(body, reason)
+    except Exception:
+        logger.exception("message %s could not be dead-lettered (%s); it will be retried", message_id, reason)
+        return False
+    return True
 
 
 def is_sqs_batch(event: Mapping[str, Any]) -> bool:

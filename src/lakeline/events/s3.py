@@ -68,6 +68,11 @@ def object_from_event(event: Mapping[str, Any]) -> ObjectRef:
             f"event {event.get('id', '?')} ({event.get('detail-type', '?')}) does not name "
             "detail.bucket.name and detail.object.key"
         ) from None
+    if not isinstance(bucket, str) or not isinstance(key, str) or not bucket or not key:
+        raise EventError(
+            f"event {event.get('id', '?')}: detail.bucket.name and detail.object.key must be non-empty "
+            f"strings, not {bucket!r} and {key!r}"
+        )
     return ObjectRef(
         bucket=str(bucket),
         key=str(key),

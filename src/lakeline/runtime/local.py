@@ -26,7 +26,7 @@ from lakeline.engines.duckdb.models import DuckDBModelRunner, model_table
 from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
 from lakeline.engines.duckdb.quality import DuckDBQualityChecker
 from lakeline.engines.duckdb.query import DuckDBQueryEngine
-from lakeline.entrypoints.object_events import handle_object_created
+from lakeline.entrypoints.object_events import deliver_locally
 from lakeline.events.rules import PROCESS_OBJECT, RUN_WORKFLOW, partition_updated_rule, pipeline_rules
 from lakeline.ports import ObjectStore
 from lakeline.runtime.settings import LocalSettings
@@ -115,8 +115,8 @@ class LocalRuntime:
         return SqliteWorkflowTriggers(self.settings.state_db)
 
     def on_object_created(self, event: Mapping[str, Any]) -> ProcessResult:
-        """The local twin of the process_object Lambda function."""
-        return handle_object_created(event, self.deps)
+        """The local twin of the process_object Lambda function (a failure ends only its event)."""
+        return deliver_locally(event, self.deps)
 
     @cached_property
     def cursors(self) -> SqliteCursorStore:

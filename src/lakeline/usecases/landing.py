@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,11 @@ from typing import Any
 from lakeline.core.ledger import Status
 from lakeline.core.objects import ObjectRef, Zone, zone_prefix
 from lakeline.core.registry import ContractRegistry
+from lakeline.errors import ObjectNotFoundError
 from lakeline.events.s3 import object_created_event
 from lakeline.ports import EventBus, Ledger, ObjectStore
+
+logger = logging.getLogger(__name__)
 
 
 def raw_key(dataset: str, file_name: str) -> str:
@@ -34,16 +38,27 @@ def announce(objects: list[ObjectRef], bus: EventBus) -> list[Any]:
 
 
 def pending(contracts: ContractRegistry, store: ObjectStore, ledger: Ledger) -> Iterator[ObjectRef]:
-    """Raw objects whose current version has not been processed to the end."""
+    """Raw objects whose current version has not been processed to the end.
+
+    A version whose attempt failed is not pending: like a dead-lettered message on AWS, it waits
+    for a redrive (``failed``), so that a poll does not retry it again and again.
+    """
     for contract in contracts:
         for obj in store.list(zone_prefix(Zone.RAW, contract.name)):
             entry = ledger.get(obj.object_id)
-            if entry is None or not entry.is_done_for(obj.version):
+            failed_here = entry is not None and entry.status is Status.FAILED and entry.version == obj.version
+            if entry is None or not (entry.is_done_for(obj.version) or failed_here):
                 yield obj
 
 
 def failed(contracts: ContractRegistry, store: ObjectStore, ledger: Ledger) -> Iterator[ObjectRef]:
-    """Objects whose last attempt failed, as they are now in the lake (for a redrive)."""
+    """Objects whose last attempt failed, as they are now in the lake (for a redrive).
+
+    One deleted from raw since is left out: there is nothing to retry (its entry stays failed).
+    """
     for contract in contracts:
         for entry in ledger.entries(dataset=contract.name, status=Status.FAILED):
-            yield store.head(entry.key)
+            try:
+                yield store.head(entry.key)
+            except ObjectNotFoundError:
+                logger.warning("not redriving s3://%s/%s: it is no longer in raw", entry.bucket, entry.key)

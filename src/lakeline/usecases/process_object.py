@@ -35,6 +35,7 @@ class Outcome(StrEnum):
     DUPLICATE = "duplicate"  # this version was already processed: nothing to do
     HANDED_OFF = "handed_off"  # too large here: handed to the Glue path
     SKIPPED = "skipped"  # no dataset owns the key
+    FAILED = "failed"  # locally: this delivery failed (the ledger says why); the others go on
 
 
 @dataclass(frozen=True)

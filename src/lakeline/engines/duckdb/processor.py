@@ -40,7 +40,7 @@ from lakeline.engines.duckdb.expressions import (
 )
 from lakeline.engines.duckdb.quality import RowPredicates, RuleFailure, spark_to_duckdb
 from lakeline.engines.duckdb.readers import NO_REJECTS, Reader, csv_reader, json_reader, parquet_reader
-from lakeline.errors import ContractError
+from lakeline.errors import ContractError, EngineResourceError
 from lakeline.quality.ruleset import QualityAction
 from lakeline.sqlfiles import sql_template
 
@@ -282,7 +282,16 @@ def _rescan(reader: Reader) -> str:
     )
 
 
-def _unreadable(contract: Contract, exc: Exception) -> FileRejectedError:
+def _unreadable(contract: Contract, exc: Exception) -> Exception:
+    """Why DuckDB could not read the object: its content (a rejection), or the machine (a retry).
+
+    Out of memory, a full or failing disk and an interrupt say nothing about the object, so
+    they must not reject it for good: they fail the attempt, which is retried or redriven.
+    """
+    import duckdb
+
+    if isinstance(exc, duckdb.OutOfMemoryException | duckdb.IOException | duckdb.InterruptException):
+        return EngineResourceError(f"the engine failed, not the object: {_first_line(exc)}")
     return FileRejectedError(f"cannot read the object as {contract.source.format.value}: {_first_line(exc)}")
 
 

@@ -7,6 +7,8 @@ sqlglot does the dialect translation. Where DuckDB would give a different
   Athena; DuckDB rounds half to even. We cast ``round(x)`` instead.
 - Integer division truncates in Athena. sqlglot emits a truncating cast when
   it knows both sides are integers, so queries are typed with the table schema.
+- Division, decimal literals, ``date_diff``, ``extract(dow)``, ``millisecond``, Java regex
+  replacements, ``split_part``, ``slice`` and ``date_trunc`` of a date: see ``semantics``.
 - ``approx_distinct`` is computed exactly: DuckDB's estimator was seen 12% off
   on 265 values, far outside Athena's documented 2.3% standard error, and an
   exact count is always within it. ``approx_percentile`` likewise becomes an
@@ -23,6 +25,7 @@ from sqlglot.errors import ParseError, SqlglotError
 from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.qualify import qualify
 
+from lakeline.athena.semantics import athena_semantics
 from lakeline.errors import QueryError
 
 READ = "athena"
@@ -62,7 +65,7 @@ def parse_statements(sql: str) -> list[exp.Expression]:
 def _round_integer_casts(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Cast) and node.to.this in _INTEGER_TYPES:
         operand = node.this
-        if operand.type is not None and operand.type.this in _INTEGER_TYPES:
+        if operand.type is not None and operand.type.this in (*_INTEGER_TYPES, exp.DataType.Type.BOOLEAN):
             return node
         if isinstance(operand, exp.Literal) and not operand.is_string and "." not in operand.name:
             return node
@@ -94,19 +97,22 @@ def _typed(statement: exp.Expression, schema: Schema | None) -> exp.Expression:
     return tree
 
 
-def to_duckdb(statement: exp.Expression, schema: Schema | None = None) -> str:
+def to_duckdb(statement: exp.Expression, schema: Schema | None = None, athena: bool = True) -> str:
     """Rewrite one parsed Athena statement for DuckDB with Athena's semantics.
 
     Args:
         statement: A statement from :func:`parse_statements`.
         schema: Table -> column -> Athena type, so that expressions can be typed.
+        athena: Apply every rewrite of :mod:`lakeline.athena.semantics` (queries, which Athena
+            answers on AWS). Models leave them out: on AWS Spark runs them, and the two engines
+            must agree with each other (the parity test), not with Athena.
 
     Raises:
         QueryError: If the statement cannot be translated.
     """
     try:
         tree = _typed(statement, schema).transform(_round_integer_casts).transform(_exact_approximations)
-        return tree.sql(dialect=WRITE)
+        return (athena_semantics(tree) if athena else tree).sql(dialect=WRITE)
     except SqlglotError as exc:
         raise QueryError(f"cannot translate the query to the local engine: {exc}") from exc
 

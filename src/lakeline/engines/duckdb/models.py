@@ -67,7 +67,7 @@ def _deduplicated_source(con: Any, contract: Contract, files: list[ModelInput]) 
 def _model_sql(model: Model, contracts: ContractRegistry) -> str:
     schema = query_schema(curated_table(contracts.get(s)) for s in model.sources)
     (statement,) = parse_statements(model.sql)
-    return to_duckdb(statement, schema)
+    return to_duckdb(statement, schema, athena=False)  # as Spark runs it on Glue
 
 
 class DuckDBModelRunner:

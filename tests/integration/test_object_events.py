@@ -188,3 +188,13 @@ def test_large_objects_are_handed_to_the_glue_path(runtime: LocalRuntime, tmp_pa
     entry = runtime.ledger.get(f"lakeline-local/{key}")
     assert entry is not None and entry.status is Status.PROCESSED and entry.attempts == 2
     assert any(runtime.store.list("curated/"))
+
+
+def test_without_a_dead_letter_queue_a_terminal_message_stays_in_its_queue(runtime: LocalRuntime) -> None:
+    from lakeline.adapters.aws.sqs_dead_letters import SqsDeadLetters
+
+    batch = {"Records": [{"messageId": "m1", "eventSource": "aws:sqs", "body": "this is not json"}]}
+
+    answer = dispatch(batch, runtime.deps, SqsDeadLetters(None, None))
+
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m1"}]}  # the redrive policy parks it

@@ -77,3 +77,15 @@ def test_query_values_with_brackets_are_shown_as_data() -> None:
 
     out = console.export_text()
     assert "[north, south, east]" in out and "NULL" in out
+
+
+def test_booleans_print_as_athena_prints_them() -> None:
+    from lakeline.entrypoints.render import result_csv, result_table
+    from lakeline.ports import QueryResult
+
+    result = QueryResult(["ok", "n"], [(True, 1), (False, None)])
+    console = Console(width=80, record=True, color_system=None)
+    console.print(result_table(result))
+
+    assert result_csv(result) == "ok,n\ntrue,1\nfalse,\n"
+    assert "true" in console.export_text() and "True" not in console.export_text()

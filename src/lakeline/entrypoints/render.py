@@ -35,6 +35,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _text(value: Any) -> str:
+    """A value as Athena's console shows it: NULL, and booleans in lower case."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(_plain(value))
+
+
 def result_table(result: QueryResult, title: str | None = None, limit: int | None = None) -> Table:
     """A query result as a rich table."""
     table = Table(title=title, title_justify="left", header_style="bold")
@@ -43,7 +52,7 @@ def result_table(result: QueryResult, title: str | None = None, limit: int | Non
     rows = result.rows if limit is None else result.rows[:limit]
     for row in rows:
         # Text, not markup: a value such as "[north, south]" is data, not a rich style tag.
-        table.add_row(*(Text("NULL" if v is None else str(_plain(v))) for v in row))
+        table.add_row(*(Text(_text(v)) for v in row))
     if limit is not None and len(result.rows) > limit:
         table.caption = f"{limit} of {len(result.rows)} rows"
     return table
@@ -54,7 +63,7 @@ def result_csv(result: QueryResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.columns)
-    writer.writerows([_plain(v) for v in row] for row in result.rows)
+    writer.writerows([None if v is None else _text(v) for v in row] for row in result.rows)
     return buffer.getvalue()
 
 

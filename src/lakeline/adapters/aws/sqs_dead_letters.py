@@ -19,14 +19,20 @@ class SqsDeadLetters:
         self.client = client
 
     def send(self, body: str, reason: str) -> None:
-        """Dead-letter one message; without a queue, log it (the ledger still has the reason)."""
+        """Dead-letter one message, with its reason.
+
+        Raises:
+            RuntimeError: Without a queue to send to. The handler then leaves the message in its
+                queue, whose redrive policy parks it after its last receive: never dropped.
+        """
         logger.error("dead-lettering a message: %s", reason)
-        if self.queue_url and self.client is not None:
-            self.client.send_message(
-                QueueUrl=self.queue_url,
-                MessageBody=body,
-                MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1000]}},
-            )
+        if not self.queue_url or self.client is None:
+            raise RuntimeError("no dead-letter queue is configured (LAKELINE_DLQ_URL)")
+        self.client.send_message(
+            QueueUrl=self.queue_url,
+            MessageBody=body,
+            MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1000]}},
+        )
 
 
 def redrive(client: SQSClient, dead_letter_url: str, queue_url: str, batch: int = 10) -> int:

@@ -118,6 +118,7 @@ def process_handed_off(uri: str, project: Path | None, lake: str | None) -> dict
     """
     from urllib.parse import urlparse
 
+    from lakeline.core.ledger import LARGE_OBJECT_LEASE_SECONDS
     from lakeline.usecases.process_object import Outcome, process_object
 
     if _on_glue():
@@ -127,8 +128,15 @@ def process_handed_off(uri: str, project: Path | None, lake: str | None) -> dict
         from lakeline.runtime.settings import LocalSettings
 
         base = LocalRuntime(LocalSettings.load(project, lake)).deps
-    # No further handoff from here, and a handed_off entry is this run's work, not a duplicate.
-    deps = replace(base, handoff=None, max_object_bytes=None, takes_over_handoffs=True)
+    # No further handoff from here, and a handed_off entry is this run's work, not a duplicate. The
+    # lease outlasts the job's timeout, so that no redelivery takes the object while it runs.
+    deps = replace(
+        base,
+        handoff=None,
+        max_object_bytes=None,
+        takes_over_handoffs=True,
+        lease_seconds=LARGE_OBJECT_LEASE_SECONDS,
+    )
     key = urlparse(uri).path.lstrip("/")
     result = process_object(deps.store.head(key), deps)
     entry = result.entry

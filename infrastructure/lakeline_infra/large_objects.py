@@ -9,6 +9,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from lakeline.core.ledger import LARGE_OBJECT_JOB_MINUTES
 from lakeline_infra.config import EnvConfig
 from lakeline_infra.etl import glue_job, glue_role
 from lakeline_infra.storage import Storage
@@ -53,7 +54,7 @@ class LargeObjects(Construct):
             arguments={"--LAKELINE_EVENT_BUS": "default"},  # its Partition Updated starts the workflow
             workers=2,  # the smallest glueetl job: the work runs on the driver
             flex=False,  # a handed-off object should not wait for spare capacity
-            timeout_minutes=120,
+            timeout_minutes=LARGE_OBJECT_JOB_MINUTES,  # its lease in the ledger outlasts this
             security=security,
             concurrent_runs=config.lambda_reserved_concurrency,
         )

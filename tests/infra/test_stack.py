@@ -463,6 +463,10 @@ def test_large_objects_go_to_their_own_job_which_writes_only_curated_and_quarant
     assert (props["GlueVersion"], props["WorkerType"], props["NumberOfWorkers"]) == ("5.0", "G.1X", 2)
     assert props["ExecutionProperty"]["MaxConcurrentRuns"] == ENVIRONMENTS["dev"].lambda_reserved_concurrency
     assert props["DefaultArguments"]["--LAKELINE_EVENT_BUS"] == "default"
+    # Its lease on the object outlasts its longest run: no redelivery starts a second run meanwhile.
+    from lakeline.core.ledger import LARGE_OBJECT_LEASE_SECONDS
+
+    assert 0 < props["Timeout"] * 60 < LARGE_OBJECT_LEASE_SECONDS
     writes = _writes(_role_statements(dev, "large-object job"))
     written = json.dumps([w["Resource"] for w in writes])
     assert "/curated/*" in written and "/quarantine/*" in written

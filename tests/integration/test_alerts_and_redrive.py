@@ -127,3 +127,29 @@ def test_an_engine_out_of_memory_fails_the_attempt_and_never_rejects_the_file(
     assert not list(runtime.store.list("quarantine/taxi_trips/_rejected_files/"))
     (result,) = announce(list(failed(runtime.contracts, runtime.store, runtime.ledger)), runtime.bus)
     assert result.outcome is Outcome.PROCESSED and result.entry.rows_kept == 20_000
+
+
+def test_an_attempt_holds_the_object_for_the_lease_its_runtime_asks_for(
+    runtime: LocalRuntime, tmp_path: Path
+) -> None:
+    from lakeline.core.ledger import LARGE_OBJECT_LEASE_SECONDS
+    from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
+
+    spec = GeneratorSpec(100, 1, 0.0, 1)
+    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, tmp_path / "t.csv")
+    obj = land(tmp_path / "t.csv", "taxi_trips", runtime.contracts, runtime.store)
+    leases: list[int] = []
+
+    class Watching:
+        def process(self, *args: Any) -> Any:
+            entry = runtime.ledger.get(obj.object_id)
+            assert entry is not None and entry.lease_expires_at and entry.started_at
+            leases.append(round((entry.lease_expires_at - entry.started_at).total_seconds()))
+            raise TransientError("stop here")
+
+    with pytest.raises(TransientError):
+        process_object(
+            obj, replace(runtime.deps, processor=Watching(), lease_seconds=LARGE_OBJECT_LEASE_SECONDS)
+        )
+
+    assert leases == [LARGE_OBJECT_LEASE_SECONDS]

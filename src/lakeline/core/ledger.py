@@ -18,6 +18,11 @@ class Status(StrEnum):
     HANDED_OFF = "handed_off"  # too large for this runtime: handed to the Glue path; `error` says where
 
 
+# The Glue job that takes over objects too large for the function may run this long (its timeout:
+# the stack reads it from here). Its lease must outlast it, or a redelivery would start a second run.
+LARGE_OBJECT_JOB_MINUTES = 120
+LARGE_OBJECT_LEASE_SECONDS = LARGE_OBJECT_JOB_MINUTES * 60 + 300
+
 FINAL = (Status.PROCESSED, Status.REJECTED, Status.HANDED_OFF)
 # Done for the runtime that took the object over from a handoff: handed_off is its work to do.
 FINAL_AFTER_HANDOFF = (Status.PROCESSED, Status.REJECTED)

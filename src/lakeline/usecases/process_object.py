@@ -64,6 +64,7 @@ class ProcessDeps:
     max_object_bytes: int | None = None  # larger objects go to `handoff`, when there is one
     handoff: Handoff | None = None
     takes_over_handoffs: bool = False  # the runtime objects are handed to: handed_off is its work
+    lease_seconds: int = LEASE_SECONDS  # how long a processing attempt may hold the object
     events: EventBus | None = None  # where "Partition Updated" goes
     notifier: Notifier | None = None  # who hears about failed and rejected objects
     environment: str = "local"
@@ -92,7 +93,7 @@ def process_object(obj: ObjectRef, deps: ProcessDeps) -> ProcessResult:
         )
         return ProcessResult(Outcome.DUPLICATE, obj.key, contract.name, previous, "already processed")
     started = deps.clock()
-    if not deps.ledger.acquire(current, contract.name, deps.worker_id, started, LEASE_SECONDS, takeover):
+    if not deps.ledger.acquire(current, contract.name, deps.worker_id, started, deps.lease_seconds, takeover):
         finished = deps.ledger.get(current.object_id)
         if finished is not None and finished.is_done_for(current.version, takeover):  # another worker did it
             return ProcessResult(Outcome.DUPLICATE, obj.key, contract.name, finished, "already processed")
@@ -138,7 +139,14 @@ def _alert(deps: ProcessDeps, kind: str, entry: LedgerEntry, investigate: str) -
 
 def _too_large(obj: ObjectRef, deps: ProcessDeps) -> bool:
     """Whether the object goes to the bigger runtime instead (only where there is one)."""
-    return deps.handoff is not None and deps.max_object_bytes is not None and obj.size > deps.max_object_bytes
+    if deps.max_object_bytes is None or obj.size <= deps.max_object_bytes:
+        return False
+    if deps.handoff is None:
+        limit = deps.max_object_bytes
+        logger.warning("s3://%s/%s: %d bytes, above %d, and no job to hand it to: processing it here",
+                       obj.bucket, obj.key, obj.size, limit)  # fmt: skip
+        return False
+    return True
 
 
 def _hand_off(contract: Contract, obj: ObjectRef, entry: LedgerEntry, deps: ProcessDeps) -> ProcessResult:

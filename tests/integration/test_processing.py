@@ -290,3 +290,21 @@ def test_rows_before_the_tables_first_partition_are_quarantined_not_hidden(tmp_p
                        "contract); Athena would never show it"]  # fmt: skip
     table = curated_table(runtime.contracts.get("readings"))
     assert table.projection("lake")["projection.dt.range"] == "2024-05-02-00,NOW"
+
+
+def test_watch_waits_for_a_file_still_being_copied_in(runtime: LocalRuntime, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from lakeline.usecases.landing import settled
+
+    generate(tmp_path / "a.csv", rows_=100, days=1)
+    raw = runtime.settings.lake_root / "raw" / DATASET
+    raw.mkdir(parents=True)
+    shutil.copyfile(tmp_path / "a.csv", raw / "a.csv")
+    (todo,) = list(pending(runtime.contracts, runtime.store, runtime.ledger))
+    written = todo.last_modified
+    assert written is not None
+
+    assert settled([todo], written + timedelta(seconds=1), seconds=2) == []  # may still be growing
+    assert settled([todo], written + timedelta(seconds=2), seconds=2) == [todo]
+    assert settled([todo], datetime.now(UTC) + timedelta(hours=1), seconds=2) == [todo]

@@ -8,7 +8,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -411,11 +411,13 @@ def run(ctx: click.Context, watch: bool, interval: float) -> None:
     With --watch, each poll that processed new data also runs the analytics workflow once, as the
     debounced Partition Updated trigger does on AWS.
     """
-    from lakeline.usecases.landing import failed, pending
+    from lakeline.usecases.landing import failed, pending, settled
 
     runtime = _runtime(ctx)
     while True:
         todo = list(pending(runtime.contracts, runtime.store, runtime.ledger))
+        if watch:  # a file still being copied in changes between polls: wait until it stops
+            todo = settled(todo, datetime.now(UTC), seconds=interval)
         failures = _process(runtime, todo) if todo else 0
         if not todo and not watch:
             waiting = sum(1 for _ in failed(runtime.contracts, runtime.store, runtime.ledger))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,17 @@ def pending(contracts: ContractRegistry, store: ObjectStore, ledger: Ledger) -> 
             failed_here = entry is not None and entry.status is Status.FAILED and entry.version == obj.version
             if entry is None or not (entry.is_done_for(obj.version) or failed_here):
                 yield obj
+
+
+def settled(objects: list[ObjectRef], now: datetime, seconds: float) -> list[ObjectRef]:
+    """The objects last modified at least ``seconds`` before ``now``.
+
+    An S3 upload appears whole, but a file copied into a local raw/ folder grows while it is
+    copied; a poll that took it then would process a truncated file.
+    """
+    return [
+        o for o in objects if o.last_modified is None or (now - o.last_modified).total_seconds() >= seconds
+    ]
 
 
 def failed(contracts: ContractRegistry, store: ObjectStore, ledger: Ledger) -> Iterator[ObjectRef]:

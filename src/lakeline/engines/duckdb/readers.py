@@ -151,14 +151,20 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
             "maximum_object_size=16777216))"
         )
         rejects, line_based = NO_REJECTS, False
-    relation = (
+    parsed = (
         f"(SELECT {LINE}, CASE WHEN json_valid({LINE}) AND NOT {_lenient_json(LINE)} "
-        f"THEN json_type({LINE}) END AS {JSON_TYPE}, {_numbers_as_text(LINE)} AS {NUMBERED} FROM {lines})"
+        f"THEN json_type({LINE}) END AS {JSON_TYPE}, {_numbers_kept(LINE)} AS {NUMBERED} FROM {lines})"
     )
-    fields = {}
-    for c in contract.columns:
-        extracted = f"json_extract_string({NUMBERED}, {literal('$.' + _json_key(c.source_field))})"
-        fields[c.source_field] = f"CASE WHEN {JSON_TYPE} = 'OBJECT' THEN {_literal_numbers(extracted)} END"
+    # Each field is extracted once, into a column of its own: the expressions that use it (null
+    # markers, the literal numbers) then read a column instead of parsing the line again.
+    extracted = {c.source_field: f"__json_{i}" for i, c in enumerate(contract.columns)}
+    columns = ", ".join(
+        f"CASE WHEN {JSON_TYPE} = 'OBJECT' THEN json_extract_string({NUMBERED}, "
+        f"{literal('$.' + _json_key(field))}) END AS {ident(name)}"
+        for field, name in extracted.items()
+    )
+    relation = f"(SELECT *, {columns} FROM {parsed})"
+    fields = {field: _literal_numbers(ident(name)) for field, name in extracted.items()}
     kinds = " ".join(f"WHEN {literal(engine)} THEN {literal(kind)}" for engine, kind in _JSON_KINDS.items())
     reason = (
         f"CASE WHEN {JSON_TYPE} IS NULL THEN 'record: malformed JSON' "
@@ -200,8 +206,26 @@ _LENIENT = r"(?i),\s*[}\]]|\b(?:nan|inf|infinity)\b"
 
 
 def _lenient_json(json: str) -> str:
-    """Whether valid-to-DuckDB JSON text is not strict JSON (strings set aside first)."""
-    return f"regexp_matches(regexp_replace({json}, {literal(_STRING)}, '\"\"', 'g'), {literal(_LENIENT)})"
+    """Whether valid-to-DuckDB JSON text is not strict JSON (strings set aside first).
+
+    Setting strings aside costs a rewrite of the line, so it is done only for lines where a
+    plain search finds a suspect at all (few, usually none).
+    """
+    stripped = f"regexp_replace({json}, {literal(_STRING)}, '\"\"', 'g')"
+    suspect = f"regexp_matches({json}, {literal(_LENIENT)})"
+    return f"(CASE WHEN {suspect} THEN regexp_matches({stripped}, {literal(_LENIENT)}) ELSE FALSE END)"
+
+
+# Numbers whose text a double would not give back: 16 or more digits in a row, a fraction ending
+# in 0, an exponent, or minus zero. Only lines with one (or with such text in a string, which
+# does no harm) pay for the rewrite.
+_AT_RISK = r"[0-9]{16}|\.[0-9]*0([^0-9]|$)|[0-9][eE]|-0([^.0-9]|$)"
+
+
+def _numbers_kept(json: str) -> str:
+    """``json``, with its numbers marked as written where a double could change them."""
+    at_risk = f"regexp_matches({json}, {literal(_AT_RISK)})"
+    return f"CASE WHEN {at_risk} THEN {_numbers_as_text(json)} ELSE {json} END"
 
 
 def _numbers_as_text(json: str) -> str:

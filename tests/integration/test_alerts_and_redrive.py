@@ -12,12 +12,22 @@ from moto import mock_aws
 
 from lakeline.adapters.aws.sqs_dead_letters import redrive
 from lakeline.core.ledger import Status
+from lakeline.core.objects import ObjectRef
 from lakeline.errors import TransientError
 from lakeline.runtime.local import LocalRuntime
 from lakeline.usecases.landing import announce, failed, land
 from lakeline.usecases.process_object import Outcome, process_object
 
 from .helpers import ingest
+
+
+def land_trips(runtime: LocalRuntime, tmp_path: Path, rows: int) -> ObjectRef:
+    """Land a generated taxi file of ``rows`` good trips, without announcing it."""
+    from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
+
+    spec = GeneratorSpec(rows, 1, 0.0, 1)
+    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, tmp_path / "t.csv")
+    return land(tmp_path / "t.csv", "taxi_trips", runtime.contracts, runtime.store)
 
 
 def test_a_rejected_file_raises_an_alert_in_the_common_format(runtime: LocalRuntime, tmp_path: Path) -> None:
@@ -36,11 +46,7 @@ def test_a_rejected_file_raises_an_alert_in_the_common_format(runtime: LocalRunt
 
 
 def test_a_failed_object_alerts_and_is_redriven_once_fixed(runtime: LocalRuntime, tmp_path: Path) -> None:
-    from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
-
-    spec = GeneratorSpec(100, 1, 0.0, 1)
-    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, tmp_path / "t.csv")
-    obj = land(tmp_path / "t.csv", "taxi_trips", runtime.contracts, runtime.store)
+    obj = land_trips(runtime, tmp_path, 100)
 
     class Broken:
         def process(self, *args: Any) -> Any:
@@ -113,11 +119,8 @@ def test_an_engine_out_of_memory_fails_the_attempt_and_never_rejects_the_file(
 ) -> None:
     from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
     from lakeline.errors import EngineResourceError
-    from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 
-    spec = GeneratorSpec(20_000, 1, 0.0, 1)
-    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, tmp_path / "t.csv")
-    obj = land(tmp_path / "t.csv", "taxi_trips", runtime.contracts, runtime.store)
+    obj = land_trips(runtime, tmp_path, 20_000)
     starved = DuckDBProcessor(DuckDBSettings(memory_limit="1MB"))
 
     with pytest.raises(EngineResourceError, match="the engine failed, not the object"):
@@ -133,11 +136,8 @@ def test_an_attempt_holds_the_object_for_the_lease_its_runtime_asks_for(
     runtime: LocalRuntime, tmp_path: Path
 ) -> None:
     from lakeline.core.ledger import LARGE_OBJECT_LEASE_SECONDS
-    from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 
-    spec = GeneratorSpec(100, 1, 0.0, 1)
-    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, tmp_path / "t.csv")
-    obj = land(tmp_path / "t.csv", "taxi_trips", runtime.contracts, runtime.store)
+    obj = land_trips(runtime, tmp_path, 100)
     leases: list[int] = []
 
     class Watching:

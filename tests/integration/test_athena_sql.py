@@ -98,8 +98,12 @@ def test_partitions_are_pruned_when_dt_is_filtered(loaded: LocalRuntime) -> None
             "SELECT * FROM no_such_table",
             "Hint: the tables are dq_results, taxi_daily_zone_stats, taxi_hourly_demand, taxi_trips,",
         ),
+        # Athena's answer is an error, or one that sqlglot would silently change: never a wrong value.
+        ("SELECT 'zone ' || pickup_zone_id FROM taxi_trips", "Athena does not turn numbers into text for ||"),
+        ("SELECT strpos('hello', 'l', 2)", "strpos with an instance"),
+        ("SELECT split('a,b,c', ',', 2)", "split with a limit"),
     ],
-    ids=["syntax", "unknown-column", "unknown-table"],
+    ids=["syntax", "unknown-column", "unknown-table", "number-concat", "strpos-instance", "split-limit"],
 )
 def test_sql_errors_are_clear(loaded: LocalRuntime, sql: str, message: str) -> None:
     with pytest.raises(QueryError, match=re.escape(message)):

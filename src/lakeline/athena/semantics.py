@@ -12,6 +12,8 @@ import re
 import sqlglot
 from sqlglot import exp
 
+from lakeline.errors import QueryError
+
 _INTEGERS = {
     exp.DataType.Type.TINYINT: 3,
     exp.DataType.Type.SMALLINT: 5,
@@ -221,7 +223,73 @@ def dates_stay_dates(node: exp.Expression) -> exp.Expression:
     return node
 
 
+_SPECIFIER = re.compile(r"%(%|[-#+ 0,(]*\d*(?:\.\d+)?([a-zA-Z]))")
+
+
+def printf_format(node: exp.Expression) -> exp.Expression:
+    """``format(pattern, ...)`` is Java's printf in Athena; DuckDB's ``format`` takes ``{}``.
+
+    DuckDB's ``printf`` reads the same patterns, except that its ``%s`` takes only text, where
+    Java's takes anything: those arguments are cast to text.
+    """
+    if not isinstance(node, exp.Format):
+        return node
+    arguments = list(node.expressions)
+    if isinstance(node.this, exp.Literal) and node.this.is_string:
+        kinds = [m.group(2) for m in _SPECIFIER.finditer(node.this.name) if m.group(1) != "%"]
+        for i, kind in enumerate(kinds[: len(arguments)]):
+            if kind in ("s", "S"):
+                arguments[i] = exp.Cast(this=arguments[i], to=exp.DataType.build("VARCHAR"))
+    return exp.Anonymous(this="printf", expressions=[node.this, *arguments])
+
+
+def reversed_arrays(node: exp.Expression) -> exp.Expression:
+    """``reverse`` of an array reverses its elements; sqlglot would reverse its text."""
+    if not isinstance(node, exp.Reverse):
+        return node
+    if isinstance(node.this, exp.Array) or (node.this.type is not None and node.this.type.is_type("array")):
+        return exp.Anonymous(this="list_reverse", expressions=[node.this])
+    return node
+
+
+def downward_sequences(node: exp.Expression) -> exp.Expression:
+    """``sequence(a, b)`` counts down when a > b in Athena; DuckDB's gives an empty list."""
+    if isinstance(node, exp.GenerateSeries) and node.args.get("step") is None:
+        return _duckdb(
+            "generate_series({a}, {b}, CASE WHEN {a} <= {b} THEN 1 ELSE -1 END)",
+            a=node.args["start"],
+            b=node.args["end"],
+        )
+    return node
+
+
+def unsupported(node: exp.Expression) -> exp.Expression:
+    """Refuse what would answer differently from Athena without a word.
+
+    Raises:
+        QueryError: For ``||`` on a number (Athena refuses it), ``strpos`` with an instance and
+            ``split`` with a limit (sqlglot would drop the argument).
+    """
+    if isinstance(node, exp.DPipe):
+        for side in (node.this, node.expression):
+            numeric = side.type is not None and side.type.is_type(*exp.DataType.NUMERIC_TYPES)
+            if numeric or (isinstance(side, exp.Literal) and not side.is_string):
+                raise QueryError(
+                    f"{node.sql(dialect='athena')}: Athena does not turn numbers into text for ||; "
+                    "CAST the number AS varchar"
+                )
+    if isinstance(node, exp.StrPosition) and node.args.get("occurrence") is not None:
+        raise QueryError("strpos with an instance (a third argument) is not supported locally")
+    if isinstance(node, exp.Split) and node.args.get("limit") is not None:
+        raise QueryError("split with a limit (a third argument) is not supported locally")
+    return node
+
+
 REWRITES = (
+    unsupported,
+    printf_format,
+    reversed_arrays,
+    downward_sequences,
     decimal_types,
     whole_units_between,
     iso_weekday,

@@ -263,6 +263,24 @@ def downward_sequences(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def wall_clock_in_zone(node: exp.Expression) -> exp.Expression:
+    """``ts AT TIME ZONE z`` and ``from_unixtime(x, z)`` give the wall-clock time in zone ``z``.
+
+    Athena reads a plain timestamp as UTC (the session zone) and shows it in ``z``: 10:00 at
+    New York is 05:00. DuckDB's ``AT TIME ZONE`` instead reads it as New York time and gives the
+    UTC instant (15:00), and sqlglot drops ``from_unixtime``'s zone. Here both become the local
+    time in ``z`` (a timestamp without its zone, so hour(), day() and formatting see the
+    wall clock, as in Athena).
+    """
+    if isinstance(node, exp.AtTimeZone):
+        instant = exp.Cast(this=node.this, to=exp.DataType.build("TIMESTAMPTZ"))
+        return exp.Anonymous(this="timezone", expressions=[node.args["zone"], instant])
+    if isinstance(node, exp.UnixToTime) and node.args.get("zone") is not None:
+        moment = exp.Anonymous(this="to_timestamp", expressions=[node.this])
+        return exp.Anonymous(this="timezone", expressions=[node.args["zone"], moment])
+    return node
+
+
 def unsupported(node: exp.Expression) -> exp.Expression:
     """Refuse what would answer differently from Athena without a word.
 
@@ -287,6 +305,7 @@ def unsupported(node: exp.Expression) -> exp.Expression:
 
 REWRITES = (
     unsupported,
+    wall_clock_in_zone,
     printf_format,
     reversed_arrays,
     downward_sequences,

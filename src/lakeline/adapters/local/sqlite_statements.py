@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,26 @@ def create(path: Path, schema: str) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with closing(connect(path)) as con, con:
-        con.execute("PRAGMA journal_mode=WAL")
+        _write_ahead(con)
         con.executescript(schema)
+
+
+def _write_ahead(con: sqlite3.Connection, tries: int = 200) -> None:
+    """Switch to write-ahead logging unless the database already is.
+
+    Changing the journal mode does not wait for other connections as statements do (SQLite
+    answers "database is locked" at once), so processes starting together retry it; once the
+    database is in WAL mode, it only reads the mode.
+    """
+    for attempt in range(tries):
+        try:
+            if str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                con.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.05)
 
 
 class SqliteStatements:

@@ -184,3 +184,15 @@ def test_partitions_dated_after_now_are_hidden_as_athena_projection_hides_them(l
     assert then == [("2024-01-01",), ("2024-01-02",)]
     assert now == [(3,)]
     assert table.partitions_read == ["2024-01-01", "2024-01-02"] and table.partitions_total == 2
+
+
+def test_unnamed_result_columns_are_named_by_position_as_in_athena(loaded: LocalRuntime) -> None:
+    engine = loaded.query_engine()
+    try:
+        plain = engine.query("SELECT dt, count(*), 1 + 1, count(*) AS trips FROM taxi_trips GROUP BY dt")
+        union = engine.query("SELECT count(*) FROM taxi_trips UNION ALL SELECT 1")
+    finally:
+        engine.close()
+
+    assert plain.columns == ["dt", "_col1", "_col2", "trips"]
+    assert union.columns == ["_col0"]

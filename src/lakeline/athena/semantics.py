@@ -320,8 +320,28 @@ REWRITES = (
 )
 
 
+def positional_names(tree: exp.Expression) -> exp.Expression:
+    """A result column with no name of its own is ``_col<position>`` in Athena (``_col0``, ...).
+
+    DuckDB names it after its expression (``count_star()``), which a script reading the
+    result's columns would see instead.
+    """
+    select = tree if isinstance(tree, exp.Select) else None
+    if isinstance(tree, exp.SetOperation):  # a UNION takes the names of its first branch
+        select = tree.find(exp.Select)
+    if select is None:
+        return tree
+    for position, column in enumerate(select.expressions):
+        if isinstance(column, exp.Alias) and re.fullmatch(r"_col_\d+", column.alias):
+            column.set("alias", exp.to_identifier(f"_col{position}"))  # sqlglot's qualify named it
+        elif not isinstance(column, exp.Alias | exp.Column | exp.Star):
+            column.replace(exp.alias_(column.copy(), f"_col{position}"))
+    return tree
+
+
 def athena_semantics(tree: exp.Expression) -> exp.Expression:
     """The typed tree with every rewrite of this module applied (DuckDB only)."""
+    tree = positional_names(tree)
     # Innermost divisions first: an outer one then sees the inner result's decimal type.
     for division in reversed(list(tree.find_all(exp.Div, bfs=False))):
         rewritten = exact_division(division)

@@ -187,3 +187,14 @@ def test_run_watch_processes_files_as_they_land(tmp_path: Path) -> None:
     finally:
         watcher.terminate()
         watcher.wait(timeout=10)
+
+
+def test_the_demos_hints_repeat_the_lake_it_was_given(tmp_path: Path) -> None:
+    lake = tmp_path / "elsewhere lake"
+
+    out = lakeline(tmp_path, "--lake", str(lake), "demo", "--days", "1", "--rows-per-day", "200").stdout
+
+    hint = f"lakeline --lake '{lake}' status"
+    assert hint in out
+    status = lakeline(tmp_path, "--lake", str(lake), "status", "--format", "json").stdout
+    assert json.loads(status)[0]["objects"] >= 1  # the hint's command finds what the demo made

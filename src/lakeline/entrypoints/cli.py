@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -635,7 +636,10 @@ def demo(ctx: click.Context, days: int, rows_per_day: int, bad_ratio: float) -> 
     """Run the whole pipeline locally on generated taxi trips, then query the lake."""
     from lakeline.entrypoints.demo import DemoOptions, run_demo
 
-    run_demo(_settings(ctx), DemoOptions(days=days, rows_per_day=rows_per_day, bad_ratio=bad_ratio), console)
+    given = [f"--{name} {shlex.quote(str(ctx.obj[name]))}" for name in ("project", "lake") if ctx.obj[name]]
+    command = " ".join(["lakeline", *given])  # the hints repeat the options this run was given
+    options = DemoOptions(days=days, rows_per_day=rows_per_day, bad_ratio=bad_ratio, command=command)
+    run_demo(_settings(ctx), options, console)
 
 
 @main.command("demo-aws")

@@ -43,6 +43,7 @@ class DemoOptions:
     bad_ratio: float = 0.02
     seed: int = 42
     start: date = date(2024, 1, 1)
+    command: str = "lakeline"  # how the hints at the end call lakeline (with the options given)
 
 
 def run_demo(settings: LocalSettings, options: DemoOptions, console: Console) -> list[ProcessResult]:
@@ -78,7 +79,7 @@ def run_demo(settings: LocalSettings, options: DemoOptions, console: Console) ->
         progress.advance(task)
         if API_DATASET in runtime.contracts:
             results += _pull_sample_api(runtime, console)
-    _report(runtime, results, console)
+    _report(runtime, results, console, options.command)
     return results
 
 
@@ -97,7 +98,7 @@ def _pull_sample_api(runtime: LocalRuntime, console: Console) -> list[ProcessRes
     return announce([result.object], runtime.bus) if result.object is not None else []
 
 
-def _report(runtime: LocalRuntime, results: list[ProcessResult], console: Console) -> None:
+def _report(runtime: LocalRuntime, results: list[ProcessResult], console: Console, command: str) -> None:
     processed = [r.entry for r in results if r.outcome is not Outcome.DUPLICATE and r.entry]
     console.print(ledger_table(processed, title="Processed objects"))
     duplicates = [r for r in results if r.outcome is Outcome.DUPLICATE]
@@ -122,9 +123,9 @@ def _report(runtime: LocalRuntime, results: list[ProcessResult], console: Consol
         "\n[bold]Where to look next[/bold]\n"
         f"  curated Parquet   {store.uri(zone_prefix(Zone.CURATED, DATASET))}\n"
         f"  quarantined rows  {store.uri(zone_prefix(Zone.QUARANTINE, DATASET))}\n"
-        f"  the ledger        lakeline status\n"
-        f'  analytics         lakeline query "SELECT * FROM taxi_hourly_demand ORDER BY dt, pickup_hour"\n'
-        f'  your own SQL      lakeline query "SELECT dt, count(*) FROM {DATASET} GROUP BY dt"\n'
-        f'  why rows failed   lakeline query "SELECT reasons, count(*) AS n FROM {DATASET}_quarantine '
+        f"  the ledger        {command} status\n"
+        f'  analytics         {command} query "SELECT * FROM taxi_hourly_demand ORDER BY dt, pickup_hour"\n'
+        f'  your own SQL      {command} query "SELECT dt, count(*) FROM {DATASET} GROUP BY dt"\n'
+        f'  why rows failed   {command} query "SELECT reasons, count(*) AS n FROM {DATASET}_quarantine '
         'GROUP BY reasons ORDER BY n DESC"'
     )

@@ -129,6 +129,9 @@ def test_contracts_validate_and_show(tmp_path: Path) -> None:
     assert "ok taxi_trips: 18 columns, 2 checks" in lakeline(tmp_path, "contracts", "validate").stdout
     shown = lakeline(tmp_path, "contracts", "show", "taxi_trips").stdout
     assert "name: taxi_trips" in shown and "schema_policy: additive" in shown
+    weather = lakeline(tmp_path, "contracts", "show", "weather_observations").stdout
+    assert "source: null" not in weather and "- name: station\n  type: varchar(4)" in weather
+    assert "  source: station\n" in weather  # the default, filled in
 
 
 def test_query_errors_are_one_clear_line(tmp_path: Path) -> None:

@@ -159,7 +159,10 @@ def contracts_validate(ctx: click.Context) -> None:
 def contracts_show(ctx: click.Context, name: str) -> None:
     """Print one contract, with every default filled in."""
     contract = _settings(ctx).project.contracts().get(name)
-    console.out(yaml.safe_dump(contract.model_dump(mode="json"), sort_keys=False), highlight=False)
+    shown = contract.model_dump(mode="json")
+    for column, parsed in zip(shown["columns"], contract.columns, strict=True):
+        column["source"] = parsed.source_field  # the field it reads: the column's name by default
+    console.out(yaml.safe_dump(shown, sort_keys=False), highlight=False)
 
 
 @main.command()

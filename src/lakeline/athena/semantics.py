@@ -31,16 +31,35 @@ def _duckdb(sql: str, **nodes: exp.Expression) -> exp.Expression:
     )
 
 
-def _decimal_of(node: exp.Expression) -> tuple[int, int] | None:
-    """(precision, scale) of a decimal or integer expression, as Trino types it; else None."""
+def _bare(node: exp.Expression) -> exp.Expression:
+    """The expression inside any parentheses and unary minus (they change no type)."""
     while isinstance(node, exp.Paren | exp.Neg):
         node = node.this
+    return node
+
+
+def _literal_decimal(text: str, point: bool = True) -> tuple[int, int] | None:
+    """(precision, scale) of a decimal written as ``text`` (``1.50`` is (3, 2)); None if it is not one.
+
+    Args:
+        text: The literal.
+        point: Whether it needs a decimal point (a numeric literal without one is an integer).
+    """
+    match = re.fullmatch(r"[+-]?(\d*)\.(\d*)" if point else r"[+-]?(\d*)(?:\.(\d*))?", text)
+    if match is None:
+        return None
+    whole, fraction = match.group(1), match.group(2) or ""
+    return max(len(whole.lstrip("0")) + len(fraction), 1), len(fraction)
+
+
+def _decimal_of(node: exp.Expression) -> tuple[int, int] | None:
+    """(precision, scale) of a decimal or integer expression, as Trino types it; else None."""
+    node = _bare(node)
     if isinstance(node, exp.Literal) and not node.is_string:
         # Athena reads 1.50 as decimal(3,2) (and 1e2 as a double), whatever sqlglot infers.
-        match = re.fullmatch(r"(\d*)\.(\d*)", node.name)
-        if match:
-            scale = len(match.group(2))
-            return max(len(match.group(1).lstrip("0")) + scale, 1), scale
+        written = _literal_decimal(node.name)
+        if written is not None:
+            return written
     if isinstance(node, exp.Window):
         return _decimal_of(node.this)
     if isinstance(node, exp.Count):
@@ -114,8 +133,7 @@ def exact_division(node: exp.Expression) -> exp.Expression:
 
 
 def _is_integer(node: exp.Expression) -> bool:
-    while isinstance(node, exp.Paren | exp.Neg):
-        node = node.this
+    node = _bare(node)
     if isinstance(node, exp.Literal) and not node.is_string:
         return node.name.isdigit()
     return node.type is not None and node.type.this in _INTEGERS
@@ -128,14 +146,10 @@ def decimal_types(node: exp.Expression) -> exp.Expression:
     """
     if not isinstance(node, exp.Cast) or node.to.this is not exp.DataType.Type.DECIMAL or node.to.expressions:
         return node
-    text = node.this.name.strip() if isinstance(node.this, exp.Literal) and node.this.is_string else None
-    if text is not None and re.fullmatch(r"[+-]?(\d*)(?:\.(\d*))?", text):
-        whole, fraction = re.fullmatch(r"[+-]?(\d*)(?:\.(\d*))?", text).groups()  # type: ignore[union-attr]
-        scale = len(fraction or "")
-        precision = max(len(whole.lstrip("0")) + scale, 1)
-        node.set("to", exp.DataType.build(f"DECIMAL({precision}, {scale})"))
-    else:
-        node.set("to", exp.DataType.build(f"DECIMAL({_DECIMAL_DIGITS}, 0)"))
+    literal = isinstance(node.this, exp.Literal) and node.this.is_string
+    written = _literal_decimal(node.this.name.strip(), point=False) if literal else None
+    precision, scale = written or (_DECIMAL_DIGITS, 0)
+    node.set("to", exp.DataType.build(f"DECIMAL({precision}, {scale})"))
     return node
 
 

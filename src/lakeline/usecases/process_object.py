@@ -195,7 +195,8 @@ def _run(
 
 def _not_yet_visible(contract: Contract, partitions: list[str], now: datetime) -> list[str]:
     """A warning when rows are dated in the future: kept, but Athena shows them only from their day."""
-    ahead = [value for value in partitions if not curated_table(contract).visible(value, now)]
+    table = curated_table(contract)
+    ahead = [value for value in partitions if not table.visible(value, now)]
     if not ahead:
         return []
     return [

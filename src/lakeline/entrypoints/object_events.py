@@ -1,8 +1,8 @@
 """The process_object entry point: object notices in, one use case called per object.
 
-The local event bus calls :func:`handle_object_created` directly; the Lambda
-handler calls :func:`dispatch` with whatever AWS delivered (an SQS batch, an
-EventBridge event, an S3 notification).
+The local event bus calls :func:`deliver_locally`, which answers a failure as the
+event's result; the Lambda handler calls :func:`dispatch` with whatever AWS
+delivered (an SQS batch, an EventBridge event, an S3 notification).
 """
 
 from __future__ import annotations
@@ -36,14 +36,16 @@ def deliver_locally(event: Mapping[str, Any], deps: ProcessDeps) -> ProcessResul
     failed attempt for ``lakeline redrive``.
     """
     try:
-        obj = object_from_event(event)
-    except LakelineError as exc:
-        return ProcessResult(Outcome.FAILED, str(event.get("detail", {}).get("object", {})), detail=str(exc))
-    try:
-        return process_object(obj, deps)
+        return handle_object_created(event, deps)
     except Exception as exc:
         if not isinstance(exc, LakelineError):  # a bug, or the machine: keep the traceback in the log
-            logger.exception("processing s3://%s/%s failed", obj.bucket, obj.key)
+            logger.exception("processing an Object Created event failed")
+        try:
+            obj = object_from_event(event)
+        except LakelineError:  # the event itself is bad: it names no object to look up
+            return ProcessResult(
+                Outcome.FAILED, str(event.get("detail", {}).get("object", {})), detail=str(exc)
+            )
         entry = deps.ledger.get(obj.object_id)
         return ProcessResult(Outcome.FAILED, obj.key, entry.dataset if entry else None, entry, _describe(exc))
 

@@ -83,10 +83,12 @@ _FIXED_WIDTHS: dict[str, int] = {
 
 
 def fixed_width(fmt: str) -> int | None:
-    """The exact length of every value in this format, or None if values vary in length.
+    r"""The exact length of every value in this format, or None if values vary in length.
 
-    A value of the right length that the engine's strptime parses has exactly
-    the format's shape: this is how lakeline checks the shape cheaply.
+    A value of this length that renders back to itself from the instant it
+    holds has exactly the format's shape: this is how lakeline checks most values
+    without the format's regular expression. The length alone is not enough, since
+    strptime skips white space (``2024-01-05\t1:02:03`` is 19 characters long).
     """
     width = 0
     i = 0

@@ -146,6 +146,26 @@ def test_row_checks_are_athena_sql_and_null_passes(tmp_path: Path) -> None:
     assert verdict(tmp_path / "c", {"type": "int"}, "NULL", checks) == ("kept", None)
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "check"),
+    [
+        # 23 hours and 2 minutes: Athena counts 23 whole hours, DuckDB 24 hour boundaries crossed.
+        (
+            {"type": "timestamp"},
+            "2024-01-02 00:01:00",
+            "date_diff('hour', TIMESTAMP '2024-01-01 00:59:00', v) < 24",
+        ),
+        ({"type": "int"}, "5", "v / 2 = 2"),  # integer division truncates in Athena
+        ({"type": "int"}, "0", "10 / v > 1"),  # Athena would fail; the check is NULL and passes
+    ],
+)
+def test_row_checks_get_athenas_answers(
+    tmp_path: Path, column: dict[str, Any], value: str, check: str
+) -> None:
+    status, _ = verdict(tmp_path, column, value, [{"name": "c", "expression": check}])
+    assert status == "kept"
+
+
 def test_every_failed_rule_of_a_row_is_listed(tmp_path: Path) -> None:
     column = {"type": "string", "allowed_values": ["abc"], "regex": "[0-9]+"}
     status, reasons = verdict(tmp_path, column, "xyz")

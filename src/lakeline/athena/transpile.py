@@ -154,13 +154,45 @@ def transpile(sql: str, schema: Schema | None = None) -> list[str]:
 
 
 def expression_to_duckdb(expression: str, schema: Mapping[str, str] | None = None) -> str:
-    """Translate one Athena boolean/scalar expression (a contract's row check) to DuckDB."""
+    """Translate one Athena boolean/scalar expression (a contract's row check) to DuckDB.
+
+    A check is written in Athena SQL, so it gets Athena's answers, as queries do:
+    ``date_diff('hour', a, b)`` counts whole hours (not hour boundaries crossed) and
+    ``a / b`` of two integers truncates. Where Athena would fail the query (a division
+    by zero), the check is NULL instead, and the row passes as on any NULL: one row
+    must not fail a whole object.
+
+    Args:
+        expression: The check's Athena SQL.
+        schema: Column -> Athena type of the row the check sees.
+
+    Raises:
+        QueryError: If the expression does not parse or cannot be translated.
+    """
     try:
         parsed = sqlglot.parse_one(expression, read=READ, into=exp.Condition)
     except ParseError as exc:
         raise QueryError(
             f"expression {expression!r} does not parse: {exc.errors[0]['description'] if exc.errors else exc}"
         ) from None
-    if schema:
-        parsed = annotate_types(parsed, schema={"t": dict(schema)}, dialect=READ)
-    return parsed.transform(_round_integer_casts).sql(dialect=WRITE)
+    row = exp.select(exp.alias_(parsed, "__check")).from_(_ROW)  # typed as a query over the row
+    try:
+        typed = _typed(row, {_ROW: dict(schema)} if schema else None).transform(_round_integer_casts)
+        query = athena_semantics(typed)
+        if not isinstance(query, exp.Select):
+            raise SqlglotError("the row lost its SELECT")
+        check: exp.Expression = query.selects[0].this
+    except SqlglotError as exc:
+        raise QueryError(f"expression {expression!r} cannot be translated: {exc}") from exc
+
+    def unqualified(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column):
+            node.set("table", None)
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "error":
+            return exp.Null()
+        return node
+
+    return str(check.transform(unqualified).sql(dialect=WRITE))
+
+
+_ROW = "__row"  # the table name under which a check's columns are typed

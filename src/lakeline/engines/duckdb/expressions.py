@@ -88,18 +88,19 @@ def _decimal_pattern(athena: AthenaType) -> str:
     return rf"[+-]?[0-9]{{1,{whole}}}(\.[0-9]{{1,{scale}}})?"
 
 
-def _strict_number(text: str, target: str, pattern: str) -> str:
+def _strict_number(text: str, target: str, pattern: str, whole: bool) -> str:
     """Cast text to a whole or decimal number only if it has exactly a number's shape.
 
     The common case is checked cheaply: the value renders back to the same text.
-    Only values that do not (``+5``, ``7.50``) pay for the regular expression.
-    A single character that casts is a digit (the test suite checks every ASCII
-    character), which spares most small codes the rendering too.
+    Only values that do not (``+5``, ``7.50``) pay for the regular expression. A
+    single character that casts to a whole number is a digit (the test suite checks
+    every ASCII character), which spares most small codes the rendering too. A
+    text that does not cast gives NULL on every branch.
     """
     candidate = f"TRY_CAST({text} AS {target})"
+    digit = f"WHEN strlen({text}) = 1 THEN {candidate} " if whole else ""
     return (
-        f"(CASE WHEN {candidate} IS NULL THEN NULL WHEN strlen({text}) = 1 THEN {candidate} "
-        f"WHEN CAST({candidate} AS VARCHAR) = {text} THEN {candidate} "
+        f"(CASE {digit}WHEN CAST({candidate} AS VARCHAR) = {text} THEN {candidate} "
         f"WHEN regexp_full_match({text}, {literal(pattern)}) THEN {candidate} END)"
     )
 
@@ -174,11 +175,11 @@ def typed_expression(column: Column, raw: str, native: str | None = None) -> str
     text = raw  # strict: surrounding whitespace is not part of any type's shape
     kind = athena.kind
     if athena.is_integer:
-        return _strict_number(text, target, _INTEGER)
+        return _strict_number(text, target, _INTEGER, whole=True)
     if kind in (TypeKind.FLOAT, TypeKind.DOUBLE):
         return _strict_float(text, target)
     if kind is TypeKind.DECIMAL:
-        return _strict_number(text, target, _decimal_pattern(athena))
+        return _strict_number(text, target, _decimal_pattern(athena), whole=False)
     if kind is TypeKind.BOOLEAN:
         lowered = f"lower({text})"
         return (

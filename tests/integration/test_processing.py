@@ -308,3 +308,33 @@ def test_watch_waits_for_a_file_still_being_copied_in(runtime: LocalRuntime, tmp
     assert settled([todo], written + timedelta(seconds=1), seconds=2) == []  # may still be growing
     assert settled([todo], written + timedelta(seconds=2), seconds=2) == [todo]
     assert settled([todo], datetime.now(UTC) + timedelta(hours=1), seconds=2) == [todo]
+
+
+def test_json_lines_are_read_in_buffers_the_memory_limit_can_hold(tmp_path: Path) -> None:
+    # DuckDB's default buffer for lines of up to 16 MiB is 256 MiB, which a 512 MB limit cannot
+    # hold once per thread: every JSON Lines object over 256 MB failed to read. Under a 200 MB
+    # limit the same happens to a 37 MB object.
+    import json
+    from datetime import datetime
+
+    from lakeline.core.contracts import parse_contract
+    from lakeline.core.objects import ObjectRef
+
+    columns = [{"name": "at", "type": "timestamp", "required": True}, {"name": "note", "type": "string"}]
+    spec = {"name": "notes", "source": {"format": "jsonl"}, "event_time": "at", "columns": columns}
+    source = tmp_path / "notes.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        for _ in range(60_000):
+            out.write(json.dumps({"at": "2024-01-01 00:00:00", "note": "x" * 600}) + "\n")
+    (tmp_path / "work").mkdir()
+
+    output = processor.DuckDBProcessor(processor.DuckDBSettings(memory_limit="200MB")).process(
+        parse_contract(spec, "notes.yaml"),
+        source,
+        ObjectRef("lake", "raw/notes/notes.jsonl", source.stat().st_size, "etag"),
+        tmp_path / "work",
+        "notes",
+        datetime(2026, 11, 30),
+    )
+
+    assert (output.rows_in, output.rows_kept, output.rejection) == (60_000, 60_000, None)

@@ -15,6 +15,9 @@ JSON_TYPE = "__json_type"
 NUMBERED = "__numbered"  # the JSON text with every number turned into a marked string of its literal
 FOUND = "__fields_found"  # set only on short CSV records (-1: a field that is only a NUL byte)
 REJECTS = "reject_errors"
+# The longest JSON line (a record) read. DuckDB's default buffer is 16 lines this long, 256 MiB,
+# which a 512 MB memory limit cannot hold once per thread: objects over 256 MB failed to read.
+JSON_LINE_LIMIT = 16 * 2**20
 NO_REJECTS = "no_rejects"
 
 
@@ -141,14 +144,14 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
             f"read_csv({literal(str(path))}, columns={{'{LINE}': 'VARCHAR'}}, header=false, "
             f"auto_detect=false, delim='\\x1f', quote='', escape='', new_line='{new_line}', "
             f"compression={_compression(gzip)}, strict_mode=false, store_rejects=true, "
-            "max_line_size=16777216)"
+            f"max_line_size={JSON_LINE_LIMIT}, buffer_size={2 * JSON_LINE_LIMIT})"
         )
         rejects, line_based = REJECTS, True
     else:
         lines = (
             f"(SELECT json AS {LINE} FROM read_json_objects({literal(str(path))}, "
             f"format='array', compression={_compression(gzip, 'uncompressed')}, "
-            "maximum_object_size=16777216))"
+            f"maximum_object_size={JSON_LINE_LIMIT}))"
         )
         rejects, line_based = NO_REJECTS, False
     parsed = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
@@ -45,9 +45,10 @@ def _oracle(value: str, fmt: str) -> datetime | None:
     if not re.fullmatch(format_to_regex(fmt), value, re.ASCII):  # RE2: \d is 0-9 only
         return None
     try:
-        return datetime.strptime(value, fmt)
+        parsed = datetime.strptime(value, fmt)
     except ValueError:
         return None
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed  # stored in UTC
 
 
 CASES = [
@@ -60,6 +61,8 @@ CASES = [
     ("date", "%Y-%m-%d", ["2024-01-05", "2024-02-29", "1999-12-31"]),
     ("date", "%Y-%m-%d %H:%M:%S", ["2024-01-05 01:02:03", "2024-02-29 23:59:59"]),
     ("date", "%Y%m%d", ["20240105", "20240229"]),
+    ("timestamp", "%Y-%m-%dT%H:%M:%S%z", ["2024-01-05T01:02:03+01:00", "2024-01-05T01:02:03-0530"]),
+    ("date", "%Y年%m月%d日", ["2024年01月05日", "2024年02月29日"]),  # literals of more than one byte
 ]
 
 

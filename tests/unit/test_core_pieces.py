@@ -79,6 +79,7 @@ def test_projection_reaches_up_to_the_current_partition_in_utc(
         ("%Y-%m-%d %H:%M:%S", "2024-01-05 01:02:03", "2024-1-5 1:2:3"),
         ("%m/%d/%Y %I:%M:%S %p", "01/05/2024 01:02:03 PM", "1/5/2024 01:02:03 PM"),
         ("%Y-%m-%dT%H:%M:%S.%f", "2024-01-05T01:02:03.123", "2024-01-05T01:02:03."),
+        ("%Y-%m-%dT%H:%M:%S%z", "2024-01-05T01:02:03+01:00", "2024-01-05T01:02:03Z"),  # the engine reads no Z
     ],
 )
 def test_formats_match_exactly_their_shape(fmt: str, good: str, bad: str) -> None:

@@ -152,9 +152,10 @@ def _parse_exactly(text: str, fmt: str, target: str) -> str:
         rendered = f"CAST({candidate} AS VARCHAR)"
     else:
         candidate, rendered = parsed, f"strftime({parsed}, {literal(fmt)})"
-    # The width rules out a year past 9999, which renders with five digits.
+    # The width (in characters, as the format counts them) rules out a year past 9999, which
+    # renders with five digits.
     return (
-        f"CASE WHEN {rendered} = {text} THEN (CASE WHEN strlen({text}) = {width} THEN {candidate} END) "
+        f"CASE WHEN {rendered} = {text} THEN (CASE WHEN length({text}) = {width} THEN {candidate} END) "
         f"WHEN {shaped} THEN {parsed} END"
     )
 

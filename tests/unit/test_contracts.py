@@ -106,6 +106,16 @@ def test_invalid_contracts_name_the_field_and_what_was_expected(
             {"name": "x", "type": "date", "max": "2024-02-30"}, "not a literal of type date", id="bad-date"
         ),
         pytest.param({"name": "id", "type": "int"}, "duplicate column name 'id'", id="duplicate"),
+        pytest.param(
+            {"name": "x", "type": "decimal(5,2)", "min": 10, "max": 5.5},
+            "min 10 is above max 5.5",
+            id="min>max",
+        ),
+        pytest.param(
+            {"name": "x", "type": "date", "min": "2024-02-01", "max": "2024-01-31"},
+            "min '2024-02-01' is above max '2024-01-31'",
+            id="min>max-date",
+        ),
     ],
 )
 def test_invalid_columns_are_reported_with_their_path(column: dict[str, Any], expected: str) -> None:

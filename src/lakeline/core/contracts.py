@@ -144,6 +144,8 @@ class Column(_Model):
             if not (kind.is_numeric or kind.is_temporal):
                 raise ValueError(f"{bound_name} applies to numeric, date and timestamp columns")
             self._check_literal(bound, bound_name)
+        if self.min is not None and self.max is not None and _crossed(self.min, self.max):
+            raise ValueError(f"min {self.min!r} is above max {self.max!r}: no value could pass both")
         for value in self.allowed_values or ():
             self._check_literal(value, "allowed_values")
         return self
@@ -200,6 +202,13 @@ def _bound(value: Scalar | None) -> Decimal | str | None:
     if value is None or isinstance(value, str):
         return value
     return Decimal(str(value))
+
+
+def _crossed(low: Scalar, high: Scalar) -> bool:
+    """Whether a column's min is above its max (both are literals of the column's type)."""
+    if isinstance(low, str) and isinstance(high, str):  # dates and timestamps, in ISO form
+        return datetime.fromisoformat(low) > datetime.fromisoformat(high)
+    return Decimal(str(low)) > Decimal(str(high))
 
 
 def _is_iso(value: str, parse: Any) -> bool:

@@ -157,6 +157,7 @@ def test_row_checks_are_athena_sql_and_null_passes(tmp_path: Path) -> None:
         ),
         ({"type": "int"}, "5", "v / 2 = 2"),  # integer division truncates in Athena
         ({"type": "int"}, "0", "10 / v > 1"),  # Athena would fail; the check is NULL and passes
+        ({"type": "tinyint"}, "20", "v * 10 < 1000"),  # 200 is an integer; as a tinyint it overflowed
     ],
 )
 def test_row_checks_get_athenas_answers(

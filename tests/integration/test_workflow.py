@@ -294,3 +294,17 @@ def test_a_model_whose_rebuilt_partitions_all_came_out_empty_is_judged_as_an_emp
     assert outcomes["RowCount > 0"] == "Failed" and outcomes['ColumnExists "trips"'] == "Passed"
     assert outcomes['IsComplete "trips"'] == "Failed"  # no rows to judge
     assert "Value: 0.0" in next(r.failure_reason or "" for r in check.results if r.rule == "RowCount > 0")
+
+
+def test_a_check_the_engine_cannot_run_fails_validation_not_processing(project: Path) -> None:
+    path = project / CONTRACT
+    path.write_text(
+        path.read_text().replace(
+            "expression: dropoff_at >= pickup_at", "expression: to_iso8601(pickup_at) <> ''"
+        )
+    )
+
+    result = CliRunner().invoke(main, ["--project", str(project), "contracts", "validate"])
+
+    assert result.exit_code != 0
+    assert "check 'dropoff_after_pickup' does not apply to the typed row" in result.output, result.output

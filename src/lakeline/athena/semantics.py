@@ -317,8 +317,30 @@ def unsupported(node: exp.Expression) -> exp.Expression:
     return node
 
 
+_SMALL_INTEGERS = (exp.DataType.Type.TINYINT, exp.DataType.Type.SMALLINT)
+
+
+def integer_literals(node: exp.Expression) -> exp.Expression:
+    """An integer literal is an ``integer`` (a ``bigint`` past 2^31) in Trino, whatever it meets.
+
+    DuckDB gives it the type of a smaller integer beside it, so ``tinyint_column * 10`` was
+    computed, and overflowed, as a tinyint at 128; in Athena it is an integer.
+    """
+    if not isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
+        return node
+    sides = (node.this, node.expression)
+    if not any(side.type is not None and side.type.this in _SMALL_INTEGERS for side in sides):
+        return node
+    for key, side in (("this", node.this), ("expression", node.expression)):
+        literal = _bare(side)
+        if isinstance(literal, exp.Literal) and not literal.is_string and literal.name.isdigit():
+            node.set(key, exp.cast(side, "INT" if int(literal.name) < 2**31 else "BIGINT"))
+    return node
+
+
 REWRITES = (
     unsupported,
+    integer_literals,
     wall_clock_in_zone,
     printf_format,
     reversed_arrays,

@@ -159,8 +159,8 @@ def expression_to_duckdb(expression: str, schema: Mapping[str, str] | None = Non
     A check is written in Athena SQL, so it gets Athena's answers, as queries do:
     ``date_diff('hour', a, b)`` counts whole hours (not hour boundaries crossed) and
     ``a / b`` of two integers truncates. Where Athena would fail the query (a division
-    by zero), the check is NULL instead, and the row passes as on any NULL: one row
-    must not fail a whole object.
+    by zero), the division gives NULL instead, and the check goes on from there as SQL
+    does: one row must not fail a whole object.
 
     Args:
         expression: The check's Athena SQL.
@@ -184,6 +184,9 @@ def expression_to_duckdb(expression: str, schema: Mapping[str, str] | None = Non
         check: exp.Expression = query.selects[0].this
     except SqlglotError as exc:
         raise QueryError(f"expression {expression!r} cannot be translated: {exc}") from exc
+    except QueryError as exc:  # name the columns as the check does, not as the row they were typed in
+        cleaned = str(exc).replace(f'"{_ROW}".', "").replace(f"{_ROW}.", "")
+        raise QueryError(f"expression {expression!r}: {cleaned}") from None
 
     def unqualified(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Column):

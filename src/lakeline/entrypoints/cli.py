@@ -134,14 +134,11 @@ def contracts() -> None:
 @_fail_cleanly
 def contracts_validate(ctx: click.Context) -> None:
     """Check every contract in datasets/ and its row checks."""
-    from lakeline.athena.transpile import expression_to_duckdb
-    from lakeline.engines.duckdb.processor import check_quality_reasons
+    from lakeline.engines.duckdb.processor import check_row_rules
 
     registry = _settings(ctx).project.contracts()
     for contract in registry:
-        for check in contract.checks:
-            expression_to_duckdb(check.expression, {c.name: c.type for c in contract.columns})
-        check_quality_reasons(contract)
+        check_row_rules(contract)
         quality = contract.quality
         rules = f", {len(quality.ruleset.parsed)} quality rules ({quality.action.value})" if quality else ""
         console.print(

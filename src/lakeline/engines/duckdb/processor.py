@@ -303,7 +303,7 @@ def quality_reasons(contract: Contract, now: datetime) -> list[str]:
     """Reason SQL for each row-level quality rule of a ``quarantine`` ruleset (none otherwise).
 
     Raises:
-        ContractError: Naming the rule that cannot judge rows (see ``check_quality_reasons``).
+        ContractError: Naming the rule that cannot judge rows (see ``check_row_rules``).
     """
     if contract.quality is None or contract.quality.action is not QualityAction.QUARANTINE:
         return []
@@ -322,25 +322,33 @@ def quality_reasons(contract: Contract, now: datetime) -> list[str]:
     return reasons
 
 
-def check_quality_reasons(contract: Contract) -> None:
-    """Compile and bind a quarantine ruleset's row rules on an empty typed row (`contracts validate`).
+def check_row_rules(contract: Contract) -> None:
+    """Compile and bind every row-level rule on an empty typed row (``lakeline contracts validate``).
+
+    The rules are the contract's checks and a quarantine ruleset's row rules. Binding finds
+    what translation cannot: a function DuckDB lacks, a type that does not fit. Without it such
+    a rule would reject every object of the dataset.
 
     Raises:
-        ContractError: Naming the rule whose SQL does not bind (a wrong type, a bad where clause).
+        ContractError: Naming the check or rule whose SQL does not bind.
     """
     import duckdb
 
     typed = ", ".join(
         f"CAST(NULL AS {duckdb_type(c.athena_type)}) AS {ident(c.name)}" for c in contract.columns
     )
+    schema = {c.name: c.type for c in contract.columns}
+    rules = [
+        (f"check {check.name!r}", expression_to_duckdb(check.expression, schema)) for check in contract.checks
+    ]
+    rules += [("a quarantine quality rule", reason) for reason in quality_reasons(contract, datetime.now())]
     with duckdb.connect() as con:
-        for reason in quality_reasons(contract, datetime.now()):
+        for rule, sql in rules:
             try:
-                con.execute(f"SELECT {reason} FROM (SELECT {typed}) WHERE FALSE")
+                con.execute(f"SELECT {sql} FROM (SELECT {typed}) WHERE FALSE")
             except duckdb.Error as error:
                 raise ContractError(
-                    f"{contract.name}: a quarantine quality rule does not apply to the typed row: "
-                    f"{str(error).splitlines()[0]}"
+                    f"{contract.name}: {rule} does not apply to the typed row: {_first_line(error)}"
                 ) from None
 
 

@@ -246,6 +246,23 @@ def test_json_numbers_are_checked_as_written_not_as_doubles(tmp_path: Path, fmt:
     assert '"n": 2.50' in record  # the original record, as written
 
 
+def test_a_number_after_strings_that_look_like_numbers_is_still_checked_as_written(tmp_path: Path) -> None:
+    # Only numbers outside strings need the slow path; the strings before it must not hide it.
+    records = [
+        r'{"id": 1, "at": "2024-01-01 00:00:00", "note": "a \"1.10\" 2e5", "amount": 2.999999999999999999}',
+        r'{"id": 2, "at": "2024-01-01 00:00:00", "note": "20.60", "amount": 20.60}',
+    ]
+    spec = contract("jsonl")
+    spec["columns"].append({"name": "note", "type": "string"})
+
+    runtime, entry = run_file(tmp_path, "\n".join(records).encode(), spec, "in.jsonl")
+
+    assert (entry.rows_kept, entry.rows_quarantined) == (1, 1)
+    assert rows(runtime, "SELECT id, note, amount FROM payments") == [(2, "20.60", Decimal("20.60"))]
+    reason = rows(runtime, "SELECT reasons[1] FROM payments_quarantine")[0][0]
+    assert reason.startswith("amount: '2.999999999999999999' ")
+
+
 def test_json_that_only_a_lenient_parser_reads_is_malformed(tmp_path: Path) -> None:
     good = (
         '{"id": 1, "at": "2024-01-01 00:00:00", "note": "a,] NaN"}'  # the same text inside a string is fine

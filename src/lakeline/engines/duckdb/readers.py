@@ -220,9 +220,10 @@ def _lenient_json(json: str) -> str:
 
 
 # Numbers whose text a double would not give back: 16 or more digits in a row, a fraction ending
-# in 0, an exponent, or minus zero. Only lines with one (or with such text in a string, which
-# does no harm) pay for the rewrite.
-_AT_RISK = r"[0-9]{16}|\.[0-9]*0([^0-9]|$)|[0-9][eE]|-0([^.0-9]|$)"
+# in 0, an exponent, or minus zero. Only lines with one outside strings pay for the rewrite: the
+# pattern steps over whole strings from the start of the line (valid JSON, so they are closed),
+# so that "20.60" as a string costs nothing.
+_AT_RISK = r'^(?:[^"]|"(?:[^"\\]|\\.)*")*?(?:[0-9]{16}|\.[0-9]*0(?:[^0-9]|$)|[0-9][eE]|-0(?:[^.0-9]|$))'
 
 
 def _numbers_kept(json: str) -> str:

@@ -403,7 +403,8 @@ def _before_partitions(contract: Contract) -> str:
         f"{contract.event_time}: before {start}, where the table's partitions start "
         "(partitions_from in the contract); Athena would never show it"
     )
-    return f"CASE WHEN CAST({event} AS DATE) < DATE {literal(start)} THEN {literal(message)} END"
+    first = f"CAST({literal(start)} AS {duckdb_type(contract.column(contract.event_time).athena_type)})"
+    return f"CASE WHEN {event} < {first} THEN {literal(message)} END"  # no cast of each row's value
 
 
 def _partition_value(event_time: str, granularity: Granularity) -> str:

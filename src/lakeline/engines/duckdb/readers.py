@@ -112,7 +112,9 @@ def csv_reader(
     relation = f"(SELECT *, {found} AS {FOUND} FROM {scan})"
     markers = ", ".join(literal(n) for n in dialect.null_markers)
     fields = {f: f"CASE WHEN {ident(f)} IN ({markers}) THEN NULL ELSE {ident(f)} END" for f in header}
-    if not dialect.null_markers:
+    if len(dialect.null_markers) == 1:  # the usual case, and a cheaper function for it
+        fields = {f: f"nullif({ident(f)}, {markers})" for f in header}
+    elif not dialect.null_markers:
         fields = {f: ident(f) for f in header}
     short = literal(f"record: expected {len(header)} fields, found ")
     reason = (

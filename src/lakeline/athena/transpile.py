@@ -17,6 +17,7 @@ sqlglot does the dialect translation. Where DuckDB would give a different
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import sqlglot
@@ -168,6 +169,15 @@ def expression_to_duckdb(expression: str, schema: Mapping[str, str] | None = Non
 
     Raises:
         QueryError: If the expression does not parse or cannot be translated.
+    """
+    return _check_to_duckdb(expression, tuple(sorted((schema or {}).items())))
+
+
+@functools.lru_cache(maxsize=256)
+def _check_to_duckdb(expression: str, schema: tuple[tuple[str, str], ...]) -> str:
+    """:func:`expression_to_duckdb`, remembered per check and row type.
+
+    Typing and rewriting a check takes milliseconds, and every object of a dataset asks again.
     """
     try:
         parsed = sqlglot.parse_one(expression, read=READ, into=exp.Condition)

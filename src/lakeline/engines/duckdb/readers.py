@@ -110,12 +110,7 @@ def csv_reader(
     nul = " OR ".join(f"{ident(f)} IS NULL" for f in header[:-1]) or "FALSE"
     found = f"CASE WHEN {ident(header[-1])} IS NULL THEN {present} WHEN {nul} THEN -1 END"
     relation = f"(SELECT *, {found} AS {FOUND} FROM {scan})"
-    markers = ", ".join(literal(n) for n in dialect.null_markers)
-    fields = {f: f"CASE WHEN {ident(f)} IN ({markers}) THEN NULL ELSE {ident(f)} END" for f in header}
-    if len(dialect.null_markers) == 1:  # the usual case, and a cheaper function for it
-        fields = {f: f"nullif({ident(f)}, {markers})" for f in header}
-    elif not dialect.null_markers:
-        fields = {f: ident(f) for f in header}
+    fields = {f: _null_markers_applied(ident(f), dialect.null_markers) for f in header}
     short = literal(f"record: expected {len(header)} fields, found ")
     reason = (
         f"CASE WHEN {FOUND} = -1 THEN 'record: a field holds only a NUL byte (binary data?)' "
@@ -131,6 +126,15 @@ def csv_reader(
         header_lines=header_lines if dialect.header else 0,
         line_based=True,
     )
+
+
+def _null_markers_applied(field: str, markers: Sequence[str]) -> str:
+    """SQL of a text field that is NULL where it holds one of the contract's null markers."""
+    if not markers:
+        return field
+    if len(markers) == 1:  # the usual case, with a cheaper function
+        return f"nullif({field}, {literal(markers[0])})"
+    return f"CASE WHEN {field} IN ({', '.join(map(literal, markers))}) THEN NULL ELSE {field} END"
 
 
 def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) -> Reader:

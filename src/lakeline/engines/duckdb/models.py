@@ -14,8 +14,8 @@ from lakeline.core.registry import ContractRegistry
 from lakeline.core.tables import Column, TableSpec, curated_table, query_schema
 from lakeline.core.types import parse_type
 from lakeline.engines.duckdb.expressions import duckdb_type, ident, literal
-from lakeline.engines.duckdb.readers import lake_scan
-from lakeline.engines.duckdb.s3 import attach_s3
+from lakeline.engines.duckdb.readers import empty_scan, lake_scan
+from lakeline.engines.duckdb.s3 import lake_connection
 from lakeline.sqlfiles import sql_template
 from lakeline.usecases.build import ModelInput, written_partitions
 
@@ -37,13 +37,8 @@ def athena_type_of(duckdb_type_name: str) -> str:
 
 
 def _empty_source(con: Any, contract: Contract) -> None:
-    columns = ", ".join(
-        f"CAST(NULL AS {duckdb_type(c.athena_type)}) AS {ident(c.name)}" for c in contract.columns
-    )
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {ident(contract.name)} AS "
-        f"SELECT {columns}, CAST(NULL AS VARCHAR) AS {ident(PARTITION_COLUMN)} WHERE FALSE"
-    )
+    empty = empty_scan(curated_table(contract).column_types)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(contract.name)} AS SELECT * FROM {empty}")
 
 
 def _deduplicated_source(con: Any, contract: Contract, files: list[ModelInput]) -> None:
@@ -78,13 +73,7 @@ class DuckDBModelRunner:
         self.s3 = s3  # how to read curated files when the lake is a bucket
 
     def _connect(self) -> Any:
-        import duckdb
-
-        con = duckdb.connect(config={"memory_limit": self.memory_limit})
-        con.execute("SET TimeZone = 'UTC'")
-        if self.s3 is not None:
-            attach_s3(con, self.s3)
-        return con
+        return lake_connection(self.s3, self.memory_limit)
 
     def run(
         self, model: Model, contracts: ContractRegistry, inputs: dict[str, list[ModelInput]], work_dir: Path

@@ -39,7 +39,14 @@ from lakeline.engines.duckdb.expressions import (
     raw_name,
 )
 from lakeline.engines.duckdb.quality import RowPredicates, RuleFailure, spark_to_duckdb
-from lakeline.engines.duckdb.readers import NO_REJECTS, Reader, csv_reader, json_reader, parquet_reader
+from lakeline.engines.duckdb.readers import (
+    NO_REJECTS,
+    Reader,
+    csv_reader,
+    empty_scan,
+    json_reader,
+    parquet_reader,
+)
 from lakeline.errors import ContractError, EngineResourceError
 from lakeline.quality.ruleset import QualityAction
 from lakeline.sqlfiles import sql_template
@@ -334,9 +341,6 @@ def check_row_rules(contract: Contract) -> None:
     """
     import duckdb
 
-    typed = ", ".join(
-        f"CAST(NULL AS {duckdb_type(c.athena_type)}) AS {ident(c.name)}" for c in contract.columns
-    )
     schema = {c.name: c.type for c in contract.columns}
     rules = [
         (f"check {check.name!r}", expression_to_duckdb(check.expression, schema)) for check in contract.checks
@@ -345,7 +349,7 @@ def check_row_rules(contract: Contract) -> None:
     with duckdb.connect() as con:
         for rule, sql in rules:
             try:
-                con.execute(f"SELECT {sql} FROM (SELECT {typed}) WHERE FALSE")
+                con.execute(f"SELECT {sql} FROM {empty_scan(schema)}")
             except duckdb.Error as error:
                 raise ContractError(
                     f"{contract.name}: {rule} does not apply to the typed row: {_first_line(error)}"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from lakeline.engines.duckdb.expressions import ident, literal
 from lakeline.engines.duckdb.readers import empty_scan, lake_scan
-from lakeline.engines.duckdb.s3 import attach_s3
+from lakeline.engines.duckdb.s3 import lake_connection
 from lakeline.quality.dqdl import Composite, Constraint, Duration, Keyword, Now, Rule, RuleNode, Value
 from lakeline.quality.rules import (
     ALIASES,
@@ -493,14 +493,9 @@ class DuckDBQualityChecker:
         With no files, the rules judge an empty table with the table's columns, as Glue Data
         Quality judges a partition predicate that matches no rows.
         """
-        import duckdb
-
         from lakeline.quality import evaluate
 
         scan = lake_scan(uris) if uris else empty_scan(self.columns(table))
-        with duckdb.connect() as con:
-            con.execute("SET TimeZone = 'UTC'")
-            if self.s3 is not None:
-                attach_s3(con, self.s3)
+        with lake_connection(self.s3) as con:
             data = con.sql(f"SELECT * FROM {scan}").to_arrow_table()
         return evaluate(ruleset, data, now)

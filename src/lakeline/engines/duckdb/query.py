@@ -13,7 +13,7 @@ from lakeline.core.registry import ContractRegistry
 from lakeline.core.tables import TableSpec, lake_tables, query_schema
 from lakeline.engines.duckdb.expressions import column_type, ident, literal
 from lakeline.engines.duckdb.readers import empty_scan, lake_scan
-from lakeline.engines.duckdb.s3 import attach_s3
+from lakeline.engines.duckdb.s3 import lake_connection
 from lakeline.errors import QueryError
 from lakeline.ports import ObjectStore, PartitionCatalog, QueryResult
 
@@ -62,14 +62,8 @@ class DuckDBQueryEngine:
         return [*lake_tables(self.contracts), *self.extra_tables]
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
-        import duckdb
-
         if self._con is None:
-            con = duckdb.connect(config={"memory_limit": self.memory_limit})
-            con.execute("SET TimeZone = 'UTC'")
-            if self.s3 is not None:
-                attach_s3(con, self.s3)
-            self._con = con
+            self._con = lake_connection(self.s3, self.memory_limit)
         return self._con
 
     def _views_for(self, con: duckdb.DuckDBPyConnection, statement: Any) -> None:
@@ -90,21 +84,22 @@ class DuckDBQueryEngine:
     def _view(self, con: duckdb.DuckDBPyConnection, table: TableSpec) -> None:
         """A view named as the Glue table, over the table's Parquet files (or empty, if none yet)."""
         prefix = table.prefix
-        columns = [(c.name, column_type(c.type)) for c in table.columns]
-        selected = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in columns)
         if table.catalogued and self.catalog is not None:
             # Only the files of each partition's current location: replaced ones may still exist.
             keys = [o.key for location in self.catalog.locations(table.name).values()
-                    for o in self.store.list(location) if o.key.endswith(".parquet")]  # fmt: skip
+                    for o in self.store.list(location)]  # fmt: skip
         elif table.catalogued:  # no catalog to ask: every build's files
-            keys = [o.key for o in self.store.list(prefix) if o.key.endswith(".parquet")]
+            keys = [o.key for o in self.store.list(prefix)]
         else:
             # The files the store lists, not a glob: DuckDB's globs also match a crashed writer's
             # hidden temporary file, which must never be read.
             listed = table.visible_files((o.key for o in self.store.list(prefix)), self.clock())
             keys = [key for files in listed.values() for key in files]
-        files = sorted(self.store.uri(k) for k in keys)
+        files = sorted(self.store.uri(k) for k in keys if k.endswith(".parquet"))
         if files:
+            selected = ", ".join(
+                f"CAST({ident(c.name)} AS {column_type(c.type)}) AS {ident(c.name)}" for c in table.columns
+            )
             body = f"SELECT {selected}, {ident(PARTITION_COLUMN)} FROM {lake_scan(files)}"
         else:
             body = f"SELECT * FROM {empty_scan(table.column_types)}"

@@ -43,3 +43,19 @@ def attach_s3(con: Any, access: S3Access) -> None:
             f"USE_SSL {'true' if endpoint.scheme == 'https' else 'false'}",
         ]
     con.execute(f"CREATE OR REPLACE SECRET lakeline_s3 ({', '.join(options)})")
+
+
+def lake_connection(s3: S3Access | None, memory_limit: str | None = None) -> Any:
+    """A DuckDB connection that reads the lake as its tables are meant: in UTC, through httpfs on S3.
+
+    Args:
+        s3: How to reach the bucket, or None for a local lake.
+        memory_limit: DuckDB's memory limit, or None for its default.
+    """
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": memory_limit} if memory_limit else {})
+    con.execute("SET TimeZone = 'UTC'")
+    if s3 is not None:
+        attach_s3(con, s3)
+    return con

@@ -202,8 +202,8 @@ def _csv_header(head: bytes, contract: Contract) -> tuple[tuple[str, ...], int]:
     """The header's fields (the contract's, without a header) and how many lines it takes."""
     dialect = contract.source.dialect
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first_line = text.splitlines()[0] if text.splitlines() else ""
     if not dialect.header:
+        first_line = next(iter(text.splitlines()), "")
         width = len(next(csv.reader([first_line], delimiter=dialect.delimiter)))
         return tuple(c.source_field for c in contract.columns[:width]), 1
     reader = csv.reader(

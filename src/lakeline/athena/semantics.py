@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from lakeline.errors import QueryError
 
-_INTEGERS = {
+INTEGER_PRECISIONS = {
     exp.DataType.Type.TINYINT: 3,
     exp.DataType.Type.SMALLINT: 5,
     exp.DataType.Type.INT: 10,
@@ -63,7 +63,7 @@ def _decimal_of(node: exp.Expression) -> tuple[int, int] | None:
     if isinstance(node, exp.Window):
         return _decimal_of(node.this)
     if isinstance(node, exp.Count):
-        return _INTEGERS[exp.DataType.Type.BIGINT], 0
+        return INTEGER_PRECISIONS[exp.DataType.Type.BIGINT], 0
     if isinstance(node, exp.Sum):  # Trino: sum of a decimal(p,s) is decimal(38,s); of integers, bigint
         summed = _decimal_of(node.this)
         return None if summed is None else ((_DECIMAL_DIGITS if summed[1] else 19), summed[1])
@@ -72,8 +72,8 @@ def _decimal_of(node: exp.Expression) -> tuple[int, int] | None:
     kind = node.type
     if kind is None:
         return None
-    if kind.this in _INTEGERS:
-        return _INTEGERS[kind.this], 0
+    if kind.this in INTEGER_PRECISIONS:
+        return INTEGER_PRECISIONS[kind.this], 0
     if kind.this is exp.DataType.Type.DECIMAL:
         params = [int(p.name) for p in kind.expressions] if kind.expressions else [_DECIMAL_DIGITS, 0]
         return (params[0], params[1] if len(params) > 1 else 0)
@@ -136,7 +136,7 @@ def _is_integer(node: exp.Expression) -> bool:
     node = _bare(node)
     if isinstance(node, exp.Literal) and not node.is_string:
         return node.name.isdigit()
-    return node.type is not None and node.type.this in _INTEGERS
+    return node.type is not None and node.type.this in INTEGER_PRECISIONS
 
 
 def decimal_types(node: exp.Expression) -> exp.Expression:

@@ -26,19 +26,14 @@ from sqlglot.errors import ParseError, SqlglotError
 from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.qualify import qualify
 
-from lakeline.athena.semantics import athena_semantics
+from lakeline.athena.semantics import INTEGER_PRECISIONS, athena_semantics
 from lakeline.errors import QueryError
 
 READ = "athena"
 WRITE = "duckdb"
 Schema = Mapping[str, Mapping[str, str]]
 
-_INTEGER_TYPES = {
-    exp.DataType.Type.TINYINT,
-    exp.DataType.Type.SMALLINT,
-    exp.DataType.Type.INT,
-    exp.DataType.Type.BIGINT,
-}
+_INTEGER_TYPES = frozenset(INTEGER_PRECISIONS)
 
 
 def parse_statements(sql: str) -> list[exp.Expression]:

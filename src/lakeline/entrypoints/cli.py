@@ -561,11 +561,10 @@ def ddl(ctx: click.Context, bucket: str | None, analytics_bucket: str | None, ch
     """Write the Athena DDL (Hive syntax) of every lake table into sql/ddl/, from the contracts."""
     from lakeline.athena.ddl import ANALYTICS_PLACEHOLDER, BUCKET_PLACEHOLDER, ddl_files
     from lakeline.core.tables import lake_tables
-    from lakeline.engines.duckdb.models import model_table
 
     runtime = _runtime(ctx)
     out = runtime.settings.project.root / "sql" / "ddl"
-    tables = [*lake_tables(runtime.contracts), *(model_table(m, runtime.contracts) for m in runtime.models)]
+    tables = [*lake_tables(runtime.contracts), *runtime.model_tables]
     files = ddl_files(
         tables, bucket or BUCKET_PLACEHOLDER, analytics_bucket or bucket or ANALYTICS_PLACEHOLDER
     )

@@ -21,7 +21,7 @@ from lakeline.adapters.local.partition_catalog import SqlitePartitionCatalog
 from lakeline.adapters.local.workflow_triggers import SqliteWorkflowTriggers
 from lakeline.analytics.models import Model, load_models
 from lakeline.core.registry import ContractRegistry
-from lakeline.core.tables import lake_tables
+from lakeline.core.tables import TableSpec, lake_tables
 from lakeline.engines.duckdb.models import DuckDBModelRunner, model_table
 from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
 from lakeline.engines.duckdb.quality import DuckDBQualityChecker
@@ -161,18 +161,24 @@ class LocalRuntime:
         checker = DuckDBQualityChecker(self.table_columns, s3=self._s3_access())
         return WorkflowDeps(self.build_deps, checker, self.notifier, triggers=self.triggers)
 
+    @cached_property
+    def model_tables(self) -> list[TableSpec]:
+        """The analytics tables, typed by DuckDB from each model's SQL (a connection each)."""
+        return [model_table(m, self.contracts) for m in self.models]
+
     def table_columns(self, name: str) -> dict[str, str]:
         """A table's columns and their Athena types, by its Glue name (a dataset's, or a model's)."""
-        for model in self.models:
-            if model.name == name:
-                return model_table(model, self.contracts).column_types
-        return {t.name: t for t in lake_tables(self.contracts)}[name].column_types
+        tables = {t.name: t for t in [*lake_tables(self.contracts), *self.model_tables]}  # models win
+        return tables[name].column_types
 
     def query_engine(self) -> DuckDBQueryEngine:
         """A query engine over the lake as it is now, analytics tables included."""
-        models = [model_table(m, self.contracts) for m in self.models]
         return DuckDBQueryEngine(
-            self.store, self.contracts, s3=self._s3_access(), extra_tables=models, catalog=self.catalog
+            self.store,
+            self.contracts,
+            s3=self._s3_access(),
+            extra_tables=self.model_tables,
+            catalog=self.catalog,
         )
 
     def _s3_access(self) -> S3Access | None:

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from lakeline.analytics.models import Model
 from lakeline.core.ledger import Status
-from lakeline.core.objects import Zone, zone_prefix
+from lakeline.core.objects import ObjectRef, Zone, zone_prefix
 from lakeline.core.partitioning import group_by_partition, partition_path
 from lakeline.core.registry import ContractRegistry
 from lakeline.ports import BuildState, Ledger, Metrics, ObjectStore, PartitionCatalog
@@ -129,23 +129,20 @@ class Sources:
 
     def __init__(self, store: ObjectStore, ledger: Ledger) -> None:
         self._store, self._ledger = store, ledger
-        self._files: dict[str, dict[str, list[tuple[str, str]]]] = {}
-        self._written: dict[str, dict[str, str]] = {}
+        self._listed: dict[str, dict[str, list[ObjectRef]]] = {}
         self._ingested: dict[str, dict[str, str]] = {}
+
+    def _curated(self, dataset: str) -> dict[str, list[ObjectRef]]:
+        """Partition -> the dataset's curated objects, listed once."""
+        if dataset not in self._listed:
+            prefix = zone_prefix(Zone.CURATED, dataset)
+            listing = self._store.list(prefix)
+            self._listed[dataset] = group_by_partition(listing, lambda obj: obj.key[len(prefix) :])
+        return self._listed[dataset]
 
     def files(self, dataset: str) -> dict[str, list[tuple[str, str]]]:
         """Partition -> (key, version) of each curated file of the dataset."""
-        if dataset not in self._files:
-            prefix = zone_prefix(Zone.CURATED, dataset)
-            groups = group_by_partition(self._store.list(prefix), lambda obj: obj.key[len(prefix) :])
-            self._files[dataset] = {v: [(obj.key, obj.version) for obj in objs] for v, objs in groups.items()}
-            self._written[dataset] = {
-                obj.key: obj.last_modified.astimezone(UTC).isoformat()
-                for objs in groups.values()
-                for obj in objs
-                if obj.last_modified is not None
-            }
-        return self._files[dataset]
+        return {v: [(obj.key, obj.version) for obj in objs] for v, objs in self._curated(dataset).items()}
 
     def ingested(self, dataset: str) -> dict[str, str]:
         """Curated key -> when the object it came from was ingested (ISO time, or '').
@@ -155,8 +152,12 @@ class Sources:
         holds: those files' own write time stands in for it.
         """
         if dataset not in self._ingested:
-            self.files(dataset)
-            written = self._written[dataset]
+            written = {
+                obj.key: obj.last_modified.astimezone(UTC).isoformat()
+                for objs in self._curated(dataset).values()
+                for obj in objs
+                if obj.last_modified is not None
+            }
             self._ingested[dataset] = {
                 key: (
                     entry.finished_at.astimezone(UTC).isoformat()

@@ -64,3 +64,9 @@ class QueryError(TerminalError):
 
 class EventError(TerminalError):
     """An event could not be understood."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (an engine's often runs on for a page), or its type."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -172,3 +172,20 @@ def test_every_failed_rule_of_a_row_is_listed(tmp_path: Path) -> None:
     status, reasons = verdict(tmp_path, column, "xyz")
     assert status == "quarantined"
     assert reasons == "v: 'xyz' is not one of [abc] | v: 'xyz' does not match /[0-9]+/"
+
+
+def test_a_row_rejected_by_chance_keeps_a_reason(tmp_path: Path) -> None:
+    """Reasons are listed by running the rules again; a rule that answers by chance may pass then."""
+    contract = one_column_contract({"type": "int"}, [{"name": "coin", "expression": "random() < 0.5"}])
+    runtime: LocalRuntime = make_runtime(tmp_path / "p", contract)
+    path = tmp_path / "coins.csv"
+    path.write_text("at|v\n" + "".join(f"2024-01-01|{i}\n" for i in range(400)), encoding="utf-8")
+
+    entry = ingest(runtime, path, "cases").entry
+
+    assert entry is not None and entry.rows_in == 400 == entry.rows_kept + entry.rows_quarantined
+    listed = rows(runtime, "SELECT reasons FROM cases_quarantine")
+    assert len(listed) == entry.rows_quarantined
+    kinds = {reason.split(" ")[0] for (reasons,) in listed for reason in reasons}
+    assert all(len(reasons) == 1 for (reasons,) in listed)
+    assert kinds == {"check", "record:"}, "some rows fail the coin again, some pass it the second time"

@@ -21,6 +21,7 @@ from lakeline.core.objects import ObjectRef
 from lakeline.engines.duckdb import processor
 from lakeline.engines.duckdb.processor import DuckDBProcessor
 from lakeline.engines.duckdb.readers import csv_reader
+from lakeline.engines.duckdb.validation import validation_sql
 from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,7 +93,7 @@ def test_validation_keeps_the_order_with_long_in_lists(contract: Contract, tmp_p
     data["checks"].append({"name": "known_zone", "expression": f"pickup_zone_id IN ({zones})"})
     with_lists = parse_contract(data, "taxi_trips with a long IN list")
     reader = csv_reader(source, with_lists, tuple(c.source_field for c in contract.columns), gzip=False)
-    query = processor.validation_query(with_lists, reader, datetime(2026, 11, 30))
+    query = validation_sql(with_lists, reader, datetime(2026, 11, 30)).validate
     create = "CREATE TEMP TABLE validated AS " + query
 
     with DuckDBProcessor()._connect(tmp_path) as con:

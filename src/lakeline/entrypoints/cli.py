@@ -134,7 +134,7 @@ def contracts() -> None:
 @_fail_cleanly
 def contracts_validate(ctx: click.Context) -> None:
     """Check every contract in datasets/ and its row checks."""
-    from lakeline.engines.duckdb.processor import check_row_rules
+    from lakeline.engines.duckdb.validation import check_row_rules
 
     registry = _settings(ctx).project.contracts()
     for contract in registry:

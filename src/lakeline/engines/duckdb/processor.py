@@ -3,7 +3,8 @@
 The object is parsed once into a temporary table of typed values and verdicts
 (spilling to disk past the memory limit), in the object's order, from which two
 COPY statements write the valid rows, partitioned by event time, and the
-rejected rows with their reasons and positions. See
+rejected rows with their reasons (worked out for those rows alone, see
+validation.py) and positions. See
 docs/adr/0002-processing-engine.md for the measurements.
 """
 
@@ -18,11 +19,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lakeline.athena.transpile import expression_to_duckdb
 from lakeline.core.contracts import Contract, SourceFormat
 from lakeline.core.objects import ObjectRef
 from lakeline.core.outcome import EngineOutput, FileRejection
-from lakeline.core.partitioning import PARTITION_COLUMN, Granularity, group_by_partition, value_format
+from lakeline.core.partitioning import PARTITION_COLUMN, group_by_partition
 from lakeline.core.sniff import (
     FileRejectedError,
     apply_schema_policy,
@@ -30,25 +30,16 @@ from lakeline.core.sniff import (
     diff_fields,
     sniff,
 )
-from lakeline.engines.duckdb.expressions import (
-    compile_check,
-    compile_contract,
-    duckdb_type,
-    ident,
-    literal,
-    raw_name,
-)
-from lakeline.engines.duckdb.quality import RowPredicates, RuleFailure, spark_to_duckdb
+from lakeline.engines.duckdb.expressions import ident, literal
 from lakeline.engines.duckdb.readers import (
     NO_REJECTS,
     Reader,
     csv_reader,
-    empty_scan,
     json_reader,
     parquet_reader,
 )
-from lakeline.errors import ContractError, EngineResourceError
-from lakeline.quality.ruleset import QualityAction
+from lakeline.engines.duckdb.validation import validation_sql
+from lakeline.errors import EngineResourceError, first_line
 from lakeline.sqlfiles import sql_template
 
 if TYPE_CHECKING:
@@ -175,7 +166,8 @@ class DuckDBProcessor:
         import duckdb
 
         reader, warnings = self._reader(con, job.contract, job.source, job.work_dir, parallel)
-        create = "CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader, job.processed_at)
+        validation = validation_sql(job.contract, reader, job.processed_at)
+        create = "CREATE TEMP TABLE validated AS " + validation.validate
         try:
             in_order = self._plan_keeps_order(con, create, job)
             con.execute(create)
@@ -191,7 +183,7 @@ class DuckDBProcessor:
             output.curated = self._write_curated(con, job.contract, job.work_dir / "curated", job.stem)
         if quarantined:
             if quarantined > unparsed:  # some broke the contract: find where they are in the file
-                found = _template("found_by_rowid") if in_order else _rescan(reader)
+                found = _template("found_by_rowid") if in_order else _rescan(reader, validation.explain)
                 con.execute(
                     _template("positions").format(
                         found=found, rejects=reader.rejects, header_lines=reader.header_lines
@@ -201,6 +193,7 @@ class DuckDBProcessor:
                 con.execute(_template("no_positions"))
             output.quarantine = job.work_dir / f"{job.stem}.parquet"
             query = _template("quarantine").format(
+                explained=validation.explain,
                 rejects=reader.rejects,
                 header_lines=reader.header_lines,
                 line_based=str(reader.line_based).upper(),
@@ -281,11 +274,14 @@ def _keeps_order(con: Any, create: str) -> bool:
     return "BATCH_CREATE_TABLE_AS" in plan
 
 
-def _rescan(reader: Reader) -> str:
+def _rescan(reader: Reader, explained: str) -> str:
     """The second scan that finds rejected rows' places when validation did not keep the order."""
     logger.info("validation could not keep the object's row order: scanning it again for positions")
     return _template("found_by_rescan").format(
-        rescan=reader.rescan_relation, fingerprint=reader.fingerprints()[1], present=reader.present
+        explained=explained,
+        rescan=reader.rescan_relation,
+        fingerprint=reader.fingerprints()[1],
+        present=reader.present,
     )
 
 
@@ -298,129 +294,9 @@ def _unreadable(contract: Contract, exc: Exception) -> Exception:
     import duckdb
 
     if isinstance(exc, duckdb.OutOfMemoryException | duckdb.IOException | duckdb.InterruptException):
-        return EngineResourceError(f"the engine failed, not the object: {_first_line(exc)}")
-    return FileRejectedError(f"cannot read the object as {contract.source.format.value}: {_first_line(exc)}")
+        return EngineResourceError(f"the engine failed, not the object: {first_line(exc)}")
+    return FileRejectedError(f"cannot read the object as {contract.source.format.value}: {first_line(exc)}")
 
 
 def _template(name: str) -> str:
     return sql_template("lakeline.engines.duckdb", name)
-
-
-def quality_reasons(contract: Contract, now: datetime) -> list[str]:
-    """Reason SQL for each row-level quality rule of a ``quarantine`` ruleset (none otherwise).
-
-    Raises:
-        ContractError: Naming the rule that cannot judge rows (see ``check_row_rules``).
-    """
-    if contract.quality is None or contract.quality.action is not QualityAction.QUARANTINE:
-        return []
-    predicates = RowPredicates({c.name: duckdb_type(c.athena_type) for c in contract.columns}, now)
-    reasons = []
-    for rule in contract.quality.ruleset.row_rules():
-        try:
-            test = predicates.row_predicate(rule)
-            if rule.where is not None:
-                test = f"(NOT coalesce(({spark_to_duckdb(rule.where, 'condition')}), FALSE) OR {test})"
-        except RuleFailure as failure:
-            raise ContractError(
-                f"{contract.name}: quality rule {rule.text!r} cannot quarantine rows: {failure}"
-            ) from None
-        reasons.append(f"CASE WHEN NOT {test} THEN {literal(f'data quality rule failed: {rule.text}')} END")
-    return reasons
-
-
-def check_row_rules(contract: Contract) -> None:
-    """Compile and bind every row-level rule on an empty typed row (``lakeline contracts validate``).
-
-    The rules are the contract's checks and a quarantine ruleset's row rules. Binding finds
-    what translation cannot: a function DuckDB lacks, a type that does not fit. Without it such
-    a rule would reject every object of the dataset.
-
-    Raises:
-        ContractError: Naming the check or rule whose SQL does not bind.
-    """
-    import duckdb
-
-    schema = {c.name: c.type for c in contract.columns}
-    rules = [
-        (f"check {check.name!r}", expression_to_duckdb(check.expression, schema)) for check in contract.checks
-    ]
-    rules += [("a quarantine quality rule", reason) for reason in quality_reasons(contract, datetime.now())]
-    with duckdb.connect() as con:
-        for rule, sql in rules:
-            try:
-                con.execute(f"SELECT {sql} FROM {empty_scan(schema)}")
-            except duckdb.Error as error:
-                raise ContractError(
-                    f"{contract.name}: {rule} does not apply to the typed row: {_first_line(error)}"
-                ) from None
-
-
-def validation_query(contract: Contract, reader: Reader, now: datetime) -> str:
-    """The SQL that types and judges every record an object holds (``now`` for DQDL's now())."""
-    compiled = compile_contract(contract, reader.natives)
-    schema = {c.name: c.type for c in contract.columns}
-    sources = [
-        f"{reader.fields[c.source_field]} AS {ident(raw_name(c))}"
-        if c.source_field in reader.fields
-        else f"CAST(NULL AS VARCHAR) AS {ident(raw_name(c))}"
-        for c in contract.columns
-    ]
-    listed = {c.source_field for c in contract.columns}
-    extras = [f for f in reader.fields if f not in listed and reader.record is None]
-    sources += [f"{reader.fields[f]} AS {ident('__src__' + f)}" for f in extras]
-    sources += [ident(p) for p in reader.passthrough]
-    reasons = [r for col in compiled for r in col.reasons]
-    reasons += [compile_check(ch, expression_to_duckdb(ch.expression, schema)) for ch in contract.checks]
-    reasons += quality_reasons(contract, now)
-    reasons.append(_before_partitions(contract))
-    reason_list = f"list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL)"
-    if reader.record_reason:
-        reasons.insert(0, reader.record_reason)
-        whole = reader.record_reason
-        reason_list = f"CASE WHEN {whole} IS NOT NULL THEN [{whole}] ELSE {reason_list} END"
-    record = reader.record or (
-        "json_object(" + ", ".join(f"{literal(f)}, {ident('__src__' + f)}" for f in reader.fields) + ")"
-    )
-    event = ident(contract.event_time)
-    return _template("validate").format(
-        reader=reader.relation,
-        sources=", ".join(sources),
-        present=reader.present,
-        typed=", ".join(f"{col.typed} AS {ident(col.column.name)}" for col in compiled),
-        reasons=", ".join(reasons),
-        reason_list=reason_list,
-        record=record,
-        fingerprint=reader.fingerprints()[0],
-        columns=", ".join(ident(c) for c in contract.column_names),
-        partition=_partition_value(event, contract.partitioning),
-    )
-
-
-def _before_partitions(contract: Contract) -> str:
-    """The reason of a row whose event time falls before the table's first projected partition.
-
-    Athena would never show it: partition projection starts at the contract's `partitions_from`.
-    """
-    event, start = ident(contract.event_time), contract.partitions_from.isoformat()
-    message = (
-        f"{contract.event_time}: before {start}, where the table's partitions start "
-        "(partitions_from in the contract); Athena would never show it"
-    )
-    first = f"CAST({literal(start)} AS {duckdb_type(contract.column(contract.event_time).athena_type)})"
-    return f"CASE WHEN {event} < {first} THEN {literal(message)} END"  # no cast of each row's value
-
-
-def _partition_value(event_time: str, granularity: Granularity) -> str:
-    """SQL of a row's partition value, which PARTITION_BY renders into the file's path.
-
-    A day is stored as a DATE, which DuckDB renders in the day's format: four
-    bytes a row in the validated table instead of a string (0.3 s at 5M rows).
-    """
-    if granularity is Granularity.DAY:
-        return f"CAST({event_time} AS DATE)"
-    return f"strftime({event_time}, {literal(value_format(granularity))})"
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

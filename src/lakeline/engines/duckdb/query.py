@@ -14,7 +14,7 @@ from lakeline.core.tables import TableSpec, lake_tables, query_schema
 from lakeline.engines.duckdb.expressions import column_type, ident, literal
 from lakeline.engines.duckdb.readers import empty_scan, lake_scan
 from lakeline.engines.duckdb.s3 import lake_connection
-from lakeline.errors import QueryError
+from lakeline.errors import QueryError, first_line
 from lakeline.ports import ObjectStore, PartitionCatalog, QueryResult
 
 if TYPE_CHECKING:
@@ -162,8 +162,7 @@ def _line_of(name: str, sql: str) -> int | None:
 
 
 def _explain(exc: Exception, sql: str, number: int, total: int, tables: list[str]) -> str:
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else type(exc).__name__
+    text, first = str(exc), first_line(exc)
     named = re.search(r'(?:name|column) "?([^" ]+)"', first)
     line = _line_of(named.group(1), sql) if named else None
     where = f"statement {number} of {total}" if total > 1 else ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lakeline.core.contracts import Contract, SourceFormat
@@ -28,7 +28,7 @@ class Reader:
     Attributes:
         relation: A table expression that yields the object's records.
         fields: Source field -> SQL of its raw text in that relation.
-        passthrough: Columns of the relation that later expressions use.
+        passthrough: Columns of the relation that later expressions use, with their DuckDB types.
         record: SQL of the whole original record as JSON text, or None to
             build it from the fields.
         present: TRUE for records, FALSE for non-records (blank lines), which keep
@@ -43,7 +43,7 @@ class Reader:
 
     relation: str
     fields: dict[str, str]
-    passthrough: tuple[str, ...] = ()
+    passthrough: Mapping[str, str] = field(default_factory=dict)
     record: str | None = None
     present: str = "TRUE"
     record_reason: str | None = None
@@ -120,7 +120,7 @@ def csv_reader(
         relation,
         fields,
         rescan=_without_rejects(relation),
-        passthrough=(FOUND,),
+        passthrough={FOUND: "INTEGER"},
         record_reason=reason,
         rejects=REJECTS,
         header_lines=header_lines if dialect.header else 0,
@@ -185,7 +185,7 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
         relation,
         fields,
         rescan=_without_rejects(relation),
-        passthrough=(LINE, JSON_TYPE),
+        passthrough={LINE: "VARCHAR", JSON_TYPE: "VARCHAR"},
         record=LINE,
         present=present,
         record_reason=reason,

@@ -1,9 +1,7 @@
 -- Where in the object each rejected row stands, found without slowing validation.
 --
--- The "found" query gives, for each rejected row, its fingerprint, which occurrence of
--- that fingerprint it is, and its place among the records the reader parsed.
--- Records with the same fingerprint are identical, so pairing their k-th
--- occurrences with the validated rows' is exact.
+-- The "found" query gives, for each rejected row, its rowid in the validated table
+-- and its place among the records the reader parsed.
 --
 -- A record's position among all records (row_number) adds the unparseable
 -- records before it: both kinds are merged into one timeline ordered by how
@@ -22,14 +20,14 @@ rejected_lines AS (
 timeline AS (
     -- At equal positions a parsed record comes first: a reject with p parsed
     -- records before it follows record p.
-    SELECT __parsed_number AS __at, 0 AS kind, __fingerprint, __occurrence, 0 AS rejects FROM found
+    SELECT __parsed_number AS __at, 0 AS kind, __rowid, 0 AS rejects FROM found
     UNION ALL
-    SELECT parsed_before, 1, NULL, NULL, 1 FROM rejected_lines
+    SELECT parsed_before, 1, NULL, 1 FROM rejected_lines
 ),
 counted AS (
     SELECT *, sum(rejects) OVER (ORDER BY __at, kind ROWS UNBOUNDED PRECEDING) AS rejects_before
     FROM timeline
 )
-SELECT __fingerprint, __occurrence, CAST(__at + rejects_before AS BIGINT) AS __row_number
+SELECT __rowid, CAST(__at + rejects_before AS BIGINT) AS __row_number
 FROM counted
 WHERE kind = 0

@@ -3,16 +3,12 @@
 --
 -- row_number is the record's 1-based position among all records of the object
 -- (sql/positions.sql); line_number adds the header lines, which is exact when
--- records do not span lines (no quoted line breaks).
-WITH rejected_rows AS (
-    SELECT *, row_number() OVER (PARTITION BY __fingerprint) AS __occurrence
-    FROM validated
-    WHERE NOT __ok
-),
-failed AS (
-    SELECT p.__row_number AS row_number, v.__reasons, v.__record
-    FROM rejected_rows AS v
-    JOIN positions AS p USING (__fingerprint, __occurrence)
+-- records do not span lines (no quoted line breaks). {explained} is the
+-- rejected rows' reasons and records (sql/explain.sql).
+WITH failed AS (
+    SELECT p.__row_number AS row_number, e.__reasons, e.__record
+    FROM ({explained}) AS e
+    JOIN positions AS p USING (__rowid)
 )
 SELECT
     row_number,

@@ -1,22 +1,20 @@
 -- The validation query over one landed object: raw records in; typed values,
--- a verdict and, for rejected rows, every reason and the original record out.
+-- a verdict and, for rejected rows, their raw fields out. Why a row was
+-- rejected is worked out afterwards, from those fields (sql/explain.sql).
 -- Rows are not numbered here: an order-keeping window before the casts would
 -- serialize the whole pipeline. Only order-keeping operators follow the reader,
 -- so the table this query fills holds the records in the object's order (its
 -- rowid is the record's place among parsed records); sql/positions.sql turns
 -- that into row numbers. Non-records (blank lines) stay, with a NULL verdict, so
--- that they keep their place. Rejected rows also carry a fingerprint of their
--- raw fields, for when the order is not kept (see sql/found_by_rescan.sql).
+-- that they keep their place.
 --
--- lakeline.engines.duckdb.processor fills the placeholders from the contract:
+-- lakeline.engines.duckdb.validation fills the placeholders from the contract:
 --   {reader}     the records of the object, every source field as text
---   {sources}    each source field renamed "__src__<field>"
+--   {sources}    each source field renamed "__src__<field>", and the reader's own columns
 --   {typed}      each contract column cast strictly to its type
 --   {reasons}    one expression per rule: NULL when the rule holds, else why not
---   {reason_list} the list of a rejected row's reasons (only the record's own, when the
---                record as a whole is broken: its fields' failures follow from it)
---   {record}     the original record as JSON text
---   {fingerprint} a hash of the raw fields, the same as positions.sql computes
+--   {carried}    the raw fields and the reader's columns, as text, in the order
+--                sql/explain.sql unpacks them
 --   {columns}    the contract columns, in order
 --   {partition}  the partition value (dt) from the event-time column
 --   {present}    TRUE for records, FALSE for non-records
@@ -36,7 +34,5 @@ SELECT
     {columns},
     {partition} AS dt,
     __ok,
-    CASE WHEN NOT __ok THEN {reason_list} END AS __reasons,
-    CASE WHEN NOT __ok THEN {record} END AS __record,
-    CASE WHEN NOT __ok THEN {fingerprint} END AS __fingerprint
+    CASE WHEN NOT __ok THEN [{carried}] END AS __raw
 FROM checked

@@ -180,4 +180,4 @@ def test_row_checks_must_parse_and_name_known_columns() -> None:
     broken = contract_with(checks=[{"name": "c", "expression": "id >"}])
     with pytest.raises(ContractError, match="is not valid Athena SQL") as raised:
         parse_contract(broken, "events.yaml")
-    assert "\x1b" not in str(raised.value) and "(line 1, column 4)" in str(raised.value)
+    assert "\x1b" not in str(raised.value) and "Athena SQL at line 1, column 4: " in str(raised.value)

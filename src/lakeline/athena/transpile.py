@@ -27,6 +27,7 @@ from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.qualify import qualify
 
 from lakeline.athena.semantics import INTEGER_PRECISIONS, athena_semantics
+from lakeline.core.sqlerrors import parse_problem
 from lakeline.errors import QueryError
 
 READ = "athena"
@@ -46,15 +47,11 @@ def parse_statements(sql: str) -> list[exp.Expression]:
         parsed: list[exp.Expression | None] = list(sqlglot.parse(sql, read=READ))  # type: ignore[arg-type]
         return [s for s in parsed if s is not None]
     except ParseError as exc:
-        first = exc.errors[0] if exc.errors else {}
-        line, col = first.get("line"), first.get("col")
-        where = f" at line {line}, column {col}" if line else ""
-        desc = first.get("description") or str(exc)
-        hint = first.get("highlight")
-        detail = f" near {hint!r}" if hint else ""
+        problem = parse_problem(exc)
+        near = f" near {problem.near!r}" if problem.near else ""
         raise QueryError(
-            f"syntax error{where}{detail}: {desc}. Hint: lakeline reads Athena (Trino) SQL; "
-            "quote identifiers with double quotes and strings with single quotes."
+            f"syntax error{problem.where}{near}: {problem.description}. Hint: lakeline reads Athena "
+            "(Trino) SQL; quote identifiers with double quotes and strings with single quotes."
         ) from None
 
 
@@ -177,8 +174,9 @@ def _check_to_duckdb(expression: str, schema: tuple[tuple[str, str], ...]) -> st
     try:
         parsed = sqlglot.parse_one(expression, read=READ, into=exp.Condition)
     except ParseError as exc:
+        problem = parse_problem(exc)
         raise QueryError(
-            f"expression {expression!r} does not parse: {exc.errors[0]['description'] if exc.errors else exc}"
+            f"expression {expression!r} does not parse{problem.where}: {problem.description}"
         ) from None
     row = exp.select(exp.alias_(parsed, "__check")).from_(_ROW)  # typed as a query over the row
     try:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from lakeline.core.http_source import HttpSource
 from lakeline.core.partitioning import PARTITIONS_FROM, Granularity
+from lakeline.core.sqlerrors import parse_problem
 from lakeline.core.timeformats import (
     DEFAULT_DATE_FORMATS,
     DEFAULT_TIMESTAMP_FORMATS,
@@ -324,11 +325,10 @@ def _referenced_columns(expression: str) -> set[str]:
     try:
         tree = sqlglot.parse_one(expression, read="athena")
     except ParseError as exc:
-        # The first error's own words: str(exc) adds the SQL with terminal underline codes.
-        first = exc.errors[0] if exc.errors else {}
-        why = first.get("description") or str(exc)
-        where = f" (line {first['line']}, column {first['col']})" if "line" in first else ""
-        raise ValueError(f"expression {expression!r} is not valid Athena SQL: {why}{where}") from None
+        problem = parse_problem(exc)
+        raise ValueError(
+            f"expression {expression!r} is not valid Athena SQL{problem.where}: {problem.description}"
+        ) from None
     return {column.name for column in tree.find_all(exp.Column)}
 
 

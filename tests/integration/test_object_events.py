@@ -190,7 +190,9 @@ def test_large_objects_are_handed_to_the_glue_path(runtime: LocalRuntime, tmp_pa
     assert any(runtime.store.list("curated/"))
 
 
-def test_without_a_dead_letter_queue_a_terminal_message_stays_in_its_queue(runtime: LocalRuntime) -> None:
+def test_without_a_dead_letter_queue_a_terminal_message_stays_in_its_queue(
+    runtime: LocalRuntime, caplog: pytest.LogCaptureFixture
+) -> None:
     from lakeline.adapters.aws.sqs_dead_letters import SqsDeadLetters
 
     batch = {"Records": [{"messageId": "m1", "eventSource": "aws:sqs", "body": "this is not json"}]}
@@ -198,3 +200,5 @@ def test_without_a_dead_letter_queue_a_terminal_message_stays_in_its_queue(runti
     answer = dispatch(batch, runtime.deps, SqsDeadLetters(None, None))
 
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m1"}]}  # the redrive policy parks it
+    said = [r.getMessage() for r in caplog.records if "message is not JSON" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith("message m1 could not be dead-lettered"), said

@@ -25,7 +25,6 @@ class SqsDeadLetters:
             RuntimeError: Without a queue to send to. The handler then leaves the message in its
                 queue, whose redrive policy parks it after its last receive: never dropped.
         """
-        logger.error("dead-lettering a message: %s", reason)
         if not self.queue_url or self.client is None:
             raise RuntimeError("no dead-letter queue is configured (LAKELINE_DLQ_URL)")
         self.client.send_message(
@@ -33,6 +32,8 @@ class SqsDeadLetters:
             MessageBody=body,
             MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1000]}},
         )
+        # Only once it is parked: a failed send is logged, with the reason, by the handler.
+        logger.error("dead-lettered a message: %s", reason)
 
 
 def redrive(client: SQSClient, dead_letter_url: str, queue_url: str, batch: int = 10) -> int:

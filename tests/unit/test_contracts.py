@@ -100,6 +100,24 @@ def test_invalid_contracts_name_the_field_and_what_was_expected(
         ),
         pytest.param({"name": "x", "type": "timestamp", "formats": ["%Q"]}, "uses %Q", id="bad-directive"),
         pytest.param(
+            {"name": "x", "type": "timestamp", "formats": ["%Y-%m-%d %I:%M"]},
+            "%I, a 12-hour clock, without %p",
+            id="12-hour-without-am-pm",
+        ),
+        pytest.param(
+            {"name": "x", "type": "date", "formats": ["%Y-%j %m-%d"]},
+            "both %j and %m",
+            id="day-of-year-and-month",
+        ),
+        pytest.param(
+            {"name": "x", "type": "timestamp", "formats": ["%Y-%m-%d %H:%M %p"]},
+            "both %H and %p",
+            id="24h-pm",
+        ),
+        pytest.param(
+            {"name": "x", "type": "date", "formats": ["%d/%m/%d"]}, "uses %d more than once", id="twice"
+        ),
+        pytest.param(
             {"name": "x", "type": "int", "allowed_values": [1.5]}, "not a literal of type int", id="allowed"
         ),
         pytest.param(

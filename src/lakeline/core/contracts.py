@@ -24,7 +24,7 @@ from lakeline.core.sqlerrors import parse_problem
 from lakeline.core.timeformats import (
     DEFAULT_DATE_FORMATS,
     DEFAULT_TIMESTAMP_FORMATS,
-    format_to_regex,
+    check_format,
 )
 from lakeline.core.types import AthenaType, TypeKind, parse_type
 from lakeline.errors import ContractError
@@ -128,7 +128,7 @@ class Column(_Model):
     @classmethod
     def _formats_supported(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
         for fmt in value or ():
-            format_to_regex(fmt)
+            check_format(fmt)
         return value
 
     @model_validator(mode="after")

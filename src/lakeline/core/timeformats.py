@@ -69,6 +69,50 @@ def format_to_regex(fmt: str) -> str:
     return "^" + "".join(out) + "$"
 
 
+# Directives that cannot be read together: each pair says the same thing twice or half of it.
+_CONFLICTS: tuple[tuple[str, str, str], ...] = (
+    ("H", "I", "a 24-hour and a 12-hour clock"),
+    ("H", "p", "a 24-hour clock with AM/PM"),
+    ("j", "m", "a day of the year and a month"),
+    ("j", "d", "a day of the year and a day of the month"),
+    ("j", "b", "a day of the year and a month"),
+    ("m", "b", "a month twice"),
+    ("Y", "y", "the year twice"),
+)
+
+
+def check_format(fmt: str) -> None:
+    """Refuse a format that a value could match with more than one meaning, or none.
+
+    Raises:
+        ValueError: For an unsupported directive (see :func:`format_to_regex`), a directive
+            used twice, two that conflict, or a 12-hour clock without AM/PM (``07:00`` could
+            be morning or evening).
+    """
+    format_to_regex(fmt)
+    used = [d for d in _directives(fmt) if d != "%"]
+    repeated = sorted({d for d in used if used.count(d) > 1})
+    if repeated:
+        raise ValueError(f"format {fmt!r} uses %{repeated[0]} more than once")
+    for first, second, what in _CONFLICTS:
+        if first in used and second in used:
+            raise ValueError(f"format {fmt!r} has both %{first} and %{second}: {what}")
+    if "I" in used and "p" not in used:
+        raise ValueError(f"format {fmt!r} has %I, a 12-hour clock, without %p: 07:00 could be AM or PM")
+
+
+def _directives(fmt: str) -> list[str]:
+    """The directives of a format, in order (``%%`` as ``%``)."""
+    found, i = [], 0
+    while i < len(fmt) - 1:
+        if fmt[i] == "%":
+            found.append(fmt[i + 1])
+            i += 2
+        else:
+            i += 1
+    return found
+
+
 # Directives whose text always has the same width, and that width.
 _FIXED_WIDTHS: dict[str, int] = {
     "Y": 4,

@@ -137,3 +137,27 @@ def test_the_remembered_plans_are_bounded(monkeypatch: pytest.MonkeyPatch, tmp_p
 
     assert len(engine._keeps_order) == processor._PLANS_KEPT
     assert "CREATE TEMP TABLE validated AS SELECT 0" not in engine._keeps_order  # the oldest went first
+
+
+@pytest.mark.parametrize("order_kept", [True, False])
+def test_a_column_named_rowid_does_not_hide_the_rows_places(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order_kept: bool
+) -> None:
+    columns = [
+        {"name": "id", "type": "int", "required": True},
+        {"name": "ts", "type": "timestamp", "required": True},
+        {"name": "rowid", "type": "int"},
+    ]
+    named = parse_contract(
+        {"name": "t", "source": {"format": "csv"}, "event_time": "ts", "columns": columns}, "t"
+    )
+    source = tmp_path / "t.csv"
+    source.write_text(
+        "id,ts,rowid\nx,2024-01-01 00:00:00,5\ny,2024-01-01 00:00:00,5\nz,2024-01-01 00:00:00,\n"
+        "1,2024-01-02 00:00:00,7\n"
+    )
+    monkeypatch.setattr(processor, "_keeps_order", lambda con, create: order_kept)
+
+    rows = quarantined(named, source, tmp_path / "work")
+
+    assert [(row[0], json.loads(row[2])["id"]) for row in rows] == [(1, "x"), (2, "y"), (3, "z")]

@@ -124,6 +124,7 @@ def test_invalid_contracts_name_the_field_and_what_was_expected(
             {"name": "x", "type": "date", "max": "2024-02-30"}, "not a literal of type date", id="bad-date"
         ),
         pytest.param({"name": "id", "type": "int"}, "duplicate column name 'id'", id="duplicate"),
+        pytest.param({"name": "dt", "type": "date"}, "column name 'dt' is taken", id="partition-column"),
         pytest.param(
             {"name": "x", "type": "decimal(5,2)", "min": 10, "max": 5.5},
             "min 10 is above max 5.5",

@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lakeline.core.http_source import HttpSource
-from lakeline.core.partitioning import PARTITIONS_FROM, Granularity
+from lakeline.core.partitioning import PARTITION_COLUMN, PARTITIONS_FROM, Granularity
 from lakeline.core.sqlerrors import parse_problem
 from lakeline.core.timeformats import (
     DEFAULT_DATE_FORMATS,
@@ -261,6 +261,11 @@ class Contract(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Contract:
         _unique([c.name for c in self.columns], "column name")
+        if PARTITION_COLUMN in {c.name for c in self.columns}:
+            raise ValueError(
+                f"column name {PARTITION_COLUMN!r} is taken: it is the partition column of curated "
+                "and quarantine data (dt=YYYY-MM-DD); name the column otherwise and map it with source"
+            )
         _unique([c.source_field for c in self.columns], "source field")
         _unique([c.name for c in self.checks], "check name")
         names = {c.name for c in self.columns}

@@ -38,7 +38,7 @@ from lakeline.engines.duckdb.readers import (
     json_reader,
     parquet_reader,
 )
-from lakeline.engines.duckdb.validation import validation_sql
+from lakeline.engines.duckdb.validation import stored_columns, validation_sql
 from lakeline.errors import EngineResourceError, first_line
 from lakeline.sqlfiles import sql_template
 
@@ -216,7 +216,7 @@ class DuckDBProcessor:
 
     @staticmethod
     def _write_curated(con: Any, contract: Contract, out: Path, stem: str) -> dict[str, list[Path]]:
-        columns = ", ".join(ident(c) for c in contract.column_names)
+        columns = ", ".join(f"{ident(stored)} AS {ident(name)}" for name, stored in stored_columns(contract))
         con.execute(
             f"COPY (SELECT {columns}, {PARTITION_COLUMN} FROM validated WHERE __ok) "
             f"TO {literal(str(out))} (FORMAT parquet, COMPRESSION zstd, "

@@ -78,7 +78,7 @@ def validation_sql(contract: Contract, reader: Reader, now: datetime) -> Validat
         carried=", ".join(
             ident(c) if c not in reader.passthrough else f"CAST({ident(c)} AS VARCHAR)" for c in carried
         ),
-        columns=", ".join(ident(c) for c in contract.column_names),
+        columns=", ".join(f"{ident(c)} AS {ident(s)}" for c, s in stored_columns(contract)),
         partition=_partition_value(ident(contract.event_time), contract.partitioning),
     )
     unpacked = [
@@ -97,6 +97,15 @@ def validation_sql(contract: Contract, reader: Reader, now: datetime) -> Validat
         unstable=literal(_UNSTABLE),
     )
     return ValidationSql(validate, explain)
+
+
+def stored_columns(contract: Contract) -> list[tuple[str, str]]:
+    """Each contract column and its name in the validated table.
+
+    The table names them by position: a contract column called ``rowid`` would hide
+    the table's row id, by which rejected rows are placed and explained.
+    """
+    return [(name, f"__col_{i}") for i, name in enumerate(contract.column_names)]
 
 
 def _sources(contract: Contract, reader: Reader) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@
 --   {reasons}    one expression per rule: NULL when the rule holds, else why not
 --   {carried}    the raw fields and the reader's columns, as text, in the order
 --                sql/explain.sql unpacks them
---   {columns}    the contract columns, in order
+--   {columns}    the contract columns, in order, each named by its position (see stored_columns)
 --   {partition}  the partition value (dt) from the event-time column
 --   {present}    TRUE for records, FALSE for non-records
 WITH source AS (

@@ -192,6 +192,24 @@ def test_contract_is_immutable() -> None:
         contract.name = "other"  # type: ignore[misc]
 
 
+@pytest.mark.parametrize(
+    ("expression", "quoted"),
+    [
+        ("id <= 3 * avg(id) OVER ()", "AVG(id) OVER ()"),
+        ("at > lag(at) OVER (ORDER BY at)", "LAG(at) OVER (ORDER BY at)"),
+        ("count(*) = 1", "COUNT(*)"),
+        ("id IN (SELECT 1)", "SELECT 1"),
+    ],
+)
+def test_row_checks_judge_one_row_on_its_own(expression: str, quoted: str) -> None:
+    data = contract_with(checks=[{"name": "c", "expression": expression}])
+
+    with pytest.raises(ContractError, match="check 'c' must judge one row on its own") as raised:
+        parse_contract(data, "events.yaml")
+
+    assert quoted in str(raised.value)
+
+
 def test_row_checks_must_parse_and_name_known_columns() -> None:
     unknown = contract_with(checks=[{"name": "c", "expression": "amount > 0"}])
     with pytest.raises(ContractError, match=r"check 'c' refers to unknown column\(s\) \['amount'\]"):

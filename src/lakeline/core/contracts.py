@@ -275,7 +275,7 @@ class Contract(_Model):
         if self.event_time not in names:
             raise ValueError(f"event_time names {self.event_time!r}, which is not a column")
         for check in self.checks:
-            unknown = sorted(_referenced_columns(check.expression) - names)
+            unknown = sorted(_row_expression_columns(check.name, check.expression) - names)
             if unknown:
                 raise ValueError(f"check {check.name!r} refers to unknown column(s) {unknown}")
         if self.quality is not None:
@@ -321,8 +321,13 @@ class Contract(_Model):
         return not self.primary_key or self.event_time in self.primary_key
 
 
-def _referenced_columns(expression: str) -> set[str]:
-    """The column names an Athena SQL expression refers to."""
+def _row_expression_columns(name: str, expression: str) -> set[str]:
+    """The column names a check's Athena SQL refers to; it must judge one row on its own.
+
+    A window or aggregate function (``amount > avg(amount) OVER ()``) would see the
+    other rows of the object, which the check's verdict cannot depend on: an object's
+    rows are judged, and a rejected row's reasons listed, apart from the rest.
+    """
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ParseError
@@ -334,6 +339,12 @@ def _referenced_columns(expression: str) -> set[str]:
         raise ValueError(
             f"expression {expression!r} is not valid Athena SQL{problem.where}: {problem.description}"
         ) from None
+    across = tree.find(exp.Window, exp.AggFunc, exp.Subquery, exp.Select)
+    if across is not None:
+        raise ValueError(
+            f"check {name!r} must judge one row on its own; {across.sql('athena')!r} reads other rows "
+            "(window and aggregate functions and subqueries are not allowed in checks)"
+        )
     return {column.name for column in tree.find_all(exp.Column)}
 
 

@@ -222,6 +222,24 @@ def test_jsonl_malformed_lines_become_quarantined_rows(tmp_path: Path) -> None:
     ]
 
 
+def test_many_long_rejected_json_lines_fit_in_the_engines_memory(tmp_path: Path) -> None:
+    """A rejected line is kept once for its reasons: kept with its fields too, 24 MB ran out of 512 MB."""
+    note = "n" * 4000
+    bad = json.dumps({"id": "x", "at": "2024-01-01 00:00:00", "note": note, "a": 1, "b": 2})
+    content = (json.dumps({"id": 1, "at": "2024-01-01 00:00:00"}) + "\n" + (bad + "\n") * 6000).encode()
+    spec = contract("jsonl")
+    spec["columns"] = spec["columns"][:2] + [
+        {"name": n, "type": t} for n, t in (("note", "string"), ("a", "int"), ("b", "int"))
+    ]
+
+    runtime, entry = run_file(tmp_path, content, spec, "in.jsonl")
+
+    assert entry.status is Status.PROCESSED, entry.error
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (6001, 1, 6000)
+    found = rows(runtime, "SELECT count(*), min(length(record)) FROM payments_quarantine")
+    assert found == [(6000, len(bad))]
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "json"])
 def test_json_numbers_are_checked_as_written_not_as_doubles(tmp_path: Path, fmt: str) -> None:
     records = [  # as a double, each would pass for something it is not

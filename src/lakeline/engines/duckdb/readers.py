@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,21 @@ REJECTS = "reject_errors"
 # which a 512 MB memory limit cannot hold once per thread: objects over 256 MB failed to read.
 JSON_LINE_LIMIT = 16 * 2**20
 NO_REJECTS = "no_rejects"
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """How a rejected record's fields are computed again from fewer columns (a JSON line, say).
+
+    Attributes:
+        kept: The text columns of the reader's relation that validation keeps for a
+            rejected record, instead of every field.
+        relation: Given a relation that holds those columns, the reader's relation over
+            it: the same fields, computed the same way.
+    """
+
+    kept: tuple[str, ...]
+    relation: Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,8 @@ class Reader:
         line_based: Whether each record is one line, so positions are line numbers.
         natives: Field -> DuckDB type, for sources whose fields are already typed.
         rescan: The relation without recording rejects, when it differs.
+        rebuild: How to compute a rejected record's fields again from less than all of
+            them, or None to keep the fields themselves.
     """
 
     relation: str
@@ -52,6 +69,7 @@ class Reader:
     line_based: bool = False
     natives: dict[str, str] | None = None
     rescan: str = ""
+    rebuild: Rebuild | None = None
 
     @property
     def rescan_relation(self) -> str:
@@ -160,10 +178,6 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
             f"maximum_object_size={JSON_LINE_LIMIT}))"
         )
         rejects, line_based = NO_REJECTS, False
-    parsed = (
-        f"(SELECT {LINE}, CASE WHEN json_valid({LINE}) AND NOT {_lenient_json(LINE)} "
-        f"THEN json_type({LINE}) END AS {JSON_TYPE}, {_numbers_kept(LINE)} AS {NUMBERED} FROM {lines})"
-    )
     # Each field is extracted once, into a column of its own: the expressions that use it (null
     # markers, the literal numbers) then read a column instead of parsing the line again.
     extracted = {c.source_field: f"__json_{i}" for i, c in enumerate(contract.columns)}
@@ -172,7 +186,15 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
         f"{literal('$.' + _json_key(field))}) END AS {ident(name)}"
         for field, name in extracted.items()
     )
-    relation = f"(SELECT *, {columns} FROM {parsed})"
+
+    def records(lines: str) -> str:  # the fields of each line in ``lines``, by the same SQL every time
+        parsed = (
+            f"(SELECT *, CASE WHEN json_valid({LINE}) AND NOT {_lenient_json(LINE)} "
+            f"THEN json_type({LINE}) END AS {JSON_TYPE}, {_numbers_kept(LINE)} AS {NUMBERED} FROM {lines})"
+        )
+        return f"(SELECT *, {columns} FROM {parsed})"
+
+    relation = records(lines)
     fields = {field: _literal_numbers(ident(name)) for field, name in extracted.items()}
     kinds = " ".join(f"WHEN {literal(engine)} THEN {literal(kind)}" for engine, kind in _JSON_KINDS.items())
     reason = (
@@ -191,6 +213,7 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
         record_reason=reason,
         rejects=rejects,
         line_based=line_based,
+        rebuild=Rebuild((LINE,), records),  # a rejected line's fields can be as long as the line
     )
 
 

@@ -63,32 +63,30 @@ def validation_sql(contract: Contract, reader: Reader, now: datetime) -> Validat
         ContractError: Naming a quality rule that cannot judge rows.
     """
     compiled = compile_contract(contract, reader.natives)
-    sources = _sources(contract, reader)
-    carried = [alias for _, alias in sources] + list(reader.passthrough)
+    sources = ", ".join(f"{sql} AS {ident(alias)}" for sql, alias in _sources(contract, reader))
+    sources += "".join(f", {ident(p)}" for p in reader.passthrough)
     reasons = _reasons(contract, compiled, now)
     verdict = [reader.record_reason, *reasons] if reader.record_reason else reasons
     typed = ", ".join(f"{col.typed} AS {ident(col.column.name)}" for col in compiled)
+    kept = _kept(contract, reader)
     validate = _template("validate").format(
         reader=reader.relation,
-        sources=", ".join(f"{sql} AS {ident(alias)}" for sql, alias in sources)
-        + "".join(f", {ident(p)}" for p in reader.passthrough),
+        sources=sources,
         present=reader.present,
         typed=typed,
         reasons=", ".join(verdict),
-        carried=", ".join(
-            ident(c) if c not in reader.passthrough else f"CAST({ident(c)} AS VARCHAR)" for c in carried
-        ),
+        carried=_packed(kept),
         columns=", ".join(f"{ident(c)} AS {ident(s)}" for c, s in stored_columns(contract)),
         partition=_partition_value(ident(contract.event_time), contract.partitioning),
     )
-    unpacked = [
-        f"CAST(__raw[{i}] AS {reader.passthrough[c]}) AS {ident(c)}"
-        if c in reader.passthrough
-        else f"__raw[{i}] AS {ident(c)}"
-        for i, c in enumerate(carried, start=1)
-    ]
+    unpacked = _unpacked(kept, reader)
+    rejected = _template("rejected_fields").format(unpacked=unpacked)
+    if reader.rebuild is not None:
+        rejected = _template("rejected_rebuilt").format(
+            sources=sources, rebuilt=reader.rebuild.relation(f"({rejected})")
+        )
     explain = _template("explain").format(
-        unpacked=", ".join(unpacked),
+        rejected=rejected,
         typed=typed,
         reason_list=_reason_list(reasons, reader.record_reason),
         record=reader.record
@@ -106,6 +104,39 @@ def stored_columns(contract: Contract) -> list[tuple[str, str]]:
     the table's row id, by which rejected rows are placed and explained.
     """
     return [(name, f"__col_{i}") for i, name in enumerate(contract.column_names)]
+
+
+def _kept(contract: Contract, reader: Reader) -> list[tuple[str, bool]]:
+    """What validation keeps of a rejected record, as text: each name, and whether it is cast to text.
+
+    Either the raw fields and the reader's own columns, or what the reader computes them
+    again from (a JSON line), which it keeps as text already.
+    """
+    if reader.rebuild is not None:
+        return [(name, False) for name in reader.rebuild.kept]
+    fields = [(alias, False) for _, alias in _sources(contract, reader)]
+    return fields + [(name, reader.passthrough[name] != "VARCHAR") for name in reader.passthrough]
+
+
+def _packed(kept: list[tuple[str, bool]]) -> str:
+    """SQL of what validation keeps of a rejected record, as one value: the text, or a list of texts.
+
+    One text is kept as it is: a list of long strings (JSON lines of a few KB) cost the
+    parallel insert far more memory than the strings themselves, and ran out of it.
+    """
+    values = [f"CAST({ident(name)} AS VARCHAR)" if cast else ident(name) for name, cast in kept]
+    return values[0] if len(values) == 1 else f"[{', '.join(values)}]"
+
+
+def _unpacked(kept: list[tuple[str, bool]], reader: Reader) -> str:
+    """SQL that names each kept value again from ``__raw`` (see :func:`_packed`), typed as it was."""
+    values = ["__raw"] if len(kept) == 1 else [f"__raw[{i}]" for i in range(1, len(kept) + 1)]
+    return ", ".join(
+        f"CAST({value} AS {reader.passthrough[name]}) AS {ident(name)}"
+        if cast
+        else f"{value} AS {ident(name)}"
+        for value, (name, cast) in zip(values, kept, strict=True)
+    )
 
 
 def _sources(contract: Contract, reader: Reader) -> list[tuple[str, str]]:

@@ -5,7 +5,8 @@
 -- uses (the quarantine file no fingerprint, the rescan no reasons).
 --
 -- lakeline.engines.duckdb.validation fills the placeholders:
---   {unpacked}    the kept raw fields, under the names validation gave them
+--   {rejected}    the rejected rows' raw fields, under the names validation gave them
+--                 (sql/rejected_fields.sql, or sql/rejected_rebuilt.sql over it)
 --   {typed}       each contract column cast strictly to its type
 --   {reason_list} the list of the row's reasons (only the record's own, when the record
 --                 as a whole is broken: its fields' failures follow from it)
@@ -13,9 +14,7 @@
 --   {fingerprint} a hash of the raw fields, the same as the rescan's (sql/found_by_rescan.sql)
 --   {unstable}    the reason of a row that no rule fails the second time
 WITH source AS (
-    SELECT rowid AS __rowid, {unpacked}
-    FROM validated
-    WHERE NOT __ok
+    {rejected}
 ),
 typed AS (
     SELECT *, {typed}

@@ -13,8 +13,9 @@
 --   {sources}    each source field renamed "__src__<field>", and the reader's own columns
 --   {typed}      each contract column cast strictly to its type
 --   {reasons}    one expression per rule: NULL when the rule holds, else why not
---   {carried}    the raw fields and the reader's columns, as text, in the order
---                sql/explain.sql unpacks them
+--   {carried}    the raw fields and the reader's columns as a list of texts, in the
+--                order sql/rejected_fields.sql unpacks them, or the one text the
+--                reader computes them from (a JSON line)
 --   {columns}    the contract columns, in order, each named by its position (see stored_columns)
 --   {partition}  the partition value (dt) from the event-time column
 --   {present}    TRUE for records, FALSE for non-records
@@ -34,5 +35,5 @@ SELECT
     {columns},
     {partition} AS dt,
     __ok,
-    CASE WHEN NOT __ok THEN [{carried}] END AS __raw
+    CASE WHEN NOT __ok THEN {carried} END AS __raw
 FROM checked

@@ -161,3 +161,47 @@ def test_a_column_named_rowid_does_not_hide_the_rows_places(
     rows = quarantined(named, source, tmp_path / "work")
 
     assert [(row[0], json.loads(row[2])["id"]) for row in rows] == [(1, "x"), (2, "y"), (3, "z")]
+
+
+@pytest.mark.parametrize("order_kept", [True, False])
+def test_a_short_record_is_not_taken_for_a_full_one_with_the_same_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order_kept: bool
+) -> None:
+    columns = [
+        {"name": "id", "type": "int", "required": True},
+        {"name": "ts", "type": "timestamp", "required": True},
+        {"name": "x", "type": "string"},
+        {"name": "y", "type": "string"},
+        {"name": "z", "type": "string"},
+    ]
+    source = {"format": "csv", "csv": {"null_markers": ["NA", ""]}}
+    padded = parse_contract({"name": "t", "source": source, "event_time": "ts", "columns": columns}, "t")
+    path = tmp_path / "t.csv"
+    # The short record, padded, holds the full one's values once NA is read as NULL.
+    path.write_text("id,ts,x,y,z\n1,2024-01-01 00:00:00,a,NA,NA\n1,2024-01-01 00:00:00,a,NA\n")
+    monkeypatch.setattr(processor, "_keeps_order", lambda con, create: order_kept)
+
+    rows = quarantined(padded, path, tmp_path / "work")
+
+    assert [(row[0], row[1]) for row in rows] == [(2, 3)]
+
+
+def test_a_missing_field_and_an_extra_one_that_differ_in_case_keep_every_rejected_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    columns = [
+        {"name": "id", "type": "int", "required": True},
+        {"name": "ts", "type": "timestamp", "required": True},
+        {"name": "amount", "source": "Amount", "type": "int"},
+    ]
+    cased = parse_contract(
+        {"name": "t", "source": {"format": "csv"}, "event_time": "ts", "columns": columns}, "t"
+    )
+    path = tmp_path / "t.csv"
+    path.write_text("id,ts,amount\n" + "".join(f"x{i},2024-01-01 00:00:00,{i}\n" for i in range(9)))
+    monkeypatch.setattr(processor, "_keeps_order", lambda con, create: False)
+
+    rows = quarantined(cased, path, tmp_path / "work")
+
+    assert [row[0] for row in rows] == list(range(1, 10))
+    assert json.loads(rows[0][2]) == {"id": "x0", "ts": "2024-01-01 00:00:00", "amount": "0"}

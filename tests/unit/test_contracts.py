@@ -126,6 +126,11 @@ def test_invalid_contracts_name_the_field_and_what_was_expected(
         pytest.param({"name": "id", "type": "int"}, "duplicate column name 'id'", id="duplicate"),
         pytest.param({"name": "dt", "type": "date"}, "column name 'dt' is taken", id="partition-column"),
         pytest.param(
+            {"name": "x", "source": "ID", "type": "int"},
+            "duplicate source field (ignoring case) 'id'",
+            id="sources-differ-in-case",
+        ),
+        pytest.param(
             {"name": "x", "type": "decimal(5,2)", "min": 10, "max": 5.5},
             "min 10 is above max 5.5",
             id="min>max",

@@ -266,7 +266,7 @@ class Contract(_Model):
                 f"column name {PARTITION_COLUMN!r} is taken: it is the partition column of curated "
                 "and quarantine data (dt=YYYY-MM-DD); name the column otherwise and map it with source"
             )
-        _unique([c.source_field for c in self.columns], "source field")
+        _unique([c.source_field.lower() for c in self.columns], "source field (ignoring case)")
         _unique([c.name for c in self.checks], "check name")
         names = {c.name for c in self.columns}
         for key in self.primary_key:

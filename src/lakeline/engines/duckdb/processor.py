@@ -280,7 +280,7 @@ def _rescan(reader: Reader, explained: str) -> str:
     return _template("found_by_rescan").format(
         explained=explained,
         rescan=reader.rescan_relation,
-        fingerprint=reader.fingerprints()[1],
+        fingerprint=reader.fingerprint(),
         present=reader.present,
     )
 

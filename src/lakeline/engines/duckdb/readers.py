@@ -77,17 +77,18 @@ class Reader:
         """The relation for a second scan, which must not record rejects a second time."""
         return self.rescan or self.relation
 
-    def fingerprints(self) -> tuple[str, str]:
-        """SQL that hashes a record's raw fields, once per scan.
+    def fingerprint(self, renamed: Mapping[str, str] | None = None) -> str:
+        """SQL that hashes a record's raw fields, the same for the same record in any scan.
 
-        The first expression reads the validation query's renamed columns, the
-        second this relation's own; both give the same value for the same record.
+        Args:
+            renamed: Field -> the column that holds it in a query that renamed the fields
+                (validation's), or None for this relation's own.
         """
         if self.record is not None:  # the record is one text value (a JSON line)
-            same = f"hash({ident(self.record)})"
-            return same, same
-        renamed = ", ".join(ident("__src__" + f) for f in self.fields)
-        return f"hash({renamed})", f"hash({', '.join(self.fields.values())})"
+            return f"hash({ident(self.record)})"
+        values = [ident(renamed[f]) for f in self.fields] if renamed else list(self.fields.values())
+        # With the reader's own columns: a short record padded with null markers is not a full one.
+        return f"hash({', '.join(values + [ident(p) for p in self.passthrough])})"
 
 
 def _compression(gzip: bool, plain: str = "none") -> str:

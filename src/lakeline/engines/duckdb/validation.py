@@ -89,9 +89,8 @@ def validation_sql(contract: Contract, reader: Reader, now: datetime) -> Validat
         rejected=rejected,
         typed=typed,
         reason_list=_reason_list(reasons, reader.record_reason),
-        record=reader.record
-        or "json_object(" + ", ".join(f"{literal(f)}, {ident('__src__' + f)}" for f in reader.fields) + ")",
-        fingerprint=reader.fingerprints()[0],
+        record=reader.record or _record(contract, reader),
+        fingerprint=reader.fingerprint(_renamed(contract, reader)),
         unstable=literal(_UNSTABLE),
     )
     return ValidationSql(validate, explain)
@@ -148,9 +147,27 @@ def _sources(contract: Contract, reader: Reader) -> list[tuple[str, str]]:
         for c in contract.columns
     ]
     if reader.record is None:  # fields outside the contract: part of the record quarantine keeps
+        renamed = _renamed(contract, reader)
         listed = {c.source_field for c in contract.columns}
-        sources += [(sql, "__src__" + f) for f, sql in reader.fields.items() if f not in listed]
+        sources += [(sql, renamed[f]) for f, sql in reader.fields.items() if f not in listed]
     return sources
+
+
+def _renamed(contract: Contract, reader: Reader) -> dict[str, str]:
+    """Each field of the object -> the column that holds its raw text in validation.
+
+    A field outside the contract is named by its position: DuckDB's names ignore case, and
+    a contract field the object lacks (``Amount``) may come with one it has (``amount``).
+    """
+    names = {c.source_field: raw_name(c) for c in contract.columns if c.source_field in reader.fields}
+    extras = [f for f in reader.fields if f not in names]
+    return names | {f: f"__src_extra_{i}" for i, f in enumerate(extras)}
+
+
+def _record(contract: Contract, reader: Reader) -> str:
+    """SQL of the original record as a JSON object of its fields' raw text, in the object's order."""
+    renamed = _renamed(contract, reader)
+    return "json_object(" + ", ".join(f"{literal(f)}, {ident(renamed[f])}" for f in reader.fields) + ")"
 
 
 def _reasons(contract: Contract, compiled: list[CompiledColumn], now: datetime) -> list[str]:

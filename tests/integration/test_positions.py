@@ -55,6 +55,17 @@ def quarantined(contract: Contract, source: Path, work: Path) -> list[tuple[Any,
         ).fetchall()
 
 
+def id_and_time(*more: dict[str, Any], source: dict[str, Any] | None = None) -> Contract:
+    """A small contract: a required int ``id``, a required timestamp ``ts``, then ``more`` columns."""
+    columns = [
+        {"name": "id", "type": "int", "required": True},
+        {"name": "ts", "type": "timestamp", "required": True},
+        *more,
+    ]
+    spec = {"name": "t", "source": source or {"format": "csv"}, "event_time": "ts", "columns": columns}
+    return parse_contract(spec, "t")
+
+
 def test_each_quarantined_row_names_its_own_line_in_a_big_file(
     contract: Contract, big_file: Path, tmp_path: Path
 ) -> None:
@@ -143,14 +154,7 @@ def test_the_remembered_plans_are_bounded(monkeypatch: pytest.MonkeyPatch, tmp_p
 def test_a_column_named_rowid_does_not_hide_the_rows_places(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order_kept: bool
 ) -> None:
-    columns = [
-        {"name": "id", "type": "int", "required": True},
-        {"name": "ts", "type": "timestamp", "required": True},
-        {"name": "rowid", "type": "int"},
-    ]
-    named = parse_contract(
-        {"name": "t", "source": {"format": "csv"}, "event_time": "ts", "columns": columns}, "t"
-    )
+    named = id_and_time({"name": "rowid", "type": "int"})
     source = tmp_path / "t.csv"
     source.write_text(
         "id,ts,rowid\nx,2024-01-01 00:00:00,5\ny,2024-01-01 00:00:00,5\nz,2024-01-01 00:00:00,\n"
@@ -167,15 +171,8 @@ def test_a_column_named_rowid_does_not_hide_the_rows_places(
 def test_a_short_record_is_not_taken_for_a_full_one_with_the_same_values(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order_kept: bool
 ) -> None:
-    columns = [
-        {"name": "id", "type": "int", "required": True},
-        {"name": "ts", "type": "timestamp", "required": True},
-        {"name": "x", "type": "string"},
-        {"name": "y", "type": "string"},
-        {"name": "z", "type": "string"},
-    ]
-    source = {"format": "csv", "csv": {"null_markers": ["NA", ""]}}
-    padded = parse_contract({"name": "t", "source": source, "event_time": "ts", "columns": columns}, "t")
+    texts = [{"name": name, "type": "string"} for name in "xyz"]
+    padded = id_and_time(*texts, source={"format": "csv", "csv": {"null_markers": ["NA", ""]}})
     path = tmp_path / "t.csv"
     # The short record, padded, holds the full one's values once NA is read as NULL.
     path.write_text("id,ts,x,y,z\n1,2024-01-01 00:00:00,a,NA,NA\n1,2024-01-01 00:00:00,a,NA\n")
@@ -189,14 +186,7 @@ def test_a_short_record_is_not_taken_for_a_full_one_with_the_same_values(
 def test_a_missing_field_and_an_extra_one_that_differ_in_case_keep_every_rejected_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    columns = [
-        {"name": "id", "type": "int", "required": True},
-        {"name": "ts", "type": "timestamp", "required": True},
-        {"name": "amount", "source": "Amount", "type": "int"},
-    ]
-    cased = parse_contract(
-        {"name": "t", "source": {"format": "csv"}, "event_time": "ts", "columns": columns}, "t"
-    )
+    cased = id_and_time({"name": "amount", "source": "Amount", "type": "int"})
     path = tmp_path / "t.csv"
     path.write_text("id,ts,amount\n" + "".join(f"x{i},2024-01-01 00:00:00,{i}\n" for i in range(9)))
     monkeypatch.setattr(processor, "_keeps_order", lambda con, create: False)

@@ -22,6 +22,7 @@ from lakeline.engines.duckdb import processor
 from lakeline.engines.duckdb.processor import DuckDBProcessor
 from lakeline.engines.duckdb.readers import csv_reader
 from lakeline.engines.duckdb.validation import validation_sql
+from lakeline.errors import EngineResourceError
 from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,3 +196,19 @@ def test_a_missing_field_and_an_extra_one_that_differ_in_case_keep_every_rejecte
 
     assert [row[0] for row in rows] == list(range(1, 10))
     assert json.loads(rows[0][2]) == {"id": "x0", "ts": "2024-01-01 00:00:00", "amount": "0"}
+
+
+def test_running_out_of_memory_while_writing_fails_the_attempt_not_the_object(
+    contract: Contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def exhausted(*args: Any) -> None:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    monkeypatch.setattr(DuckDBProcessor, "_write_curated", staticmethod(exhausted))
+    source = tmp_path / "one.csv"
+    spec = GeneratorSpec(50, 1, 0.0, 5)
+    write_sample(GENERATORS["taxi_trips"](spec), "taxi_trips", spec, source)
+    obj = ObjectRef("lake", "raw/taxi_trips/one.csv", source.stat().st_size, "e")
+
+    with pytest.raises(EngineResourceError, match="the engine failed, not the object: Out of Memory"):
+        DuckDBProcessor().process(contract, source, obj, tmp_path, "one", datetime(2026, 11, 30))

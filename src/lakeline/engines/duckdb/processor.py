@@ -87,7 +87,12 @@ class DuckDBProcessor:
         Returns:
             The row accounting and the files written; a rejection instead of
             files when the object cannot be read at all.
+
+        Raises:
+            EngineResourceError: The machine failed the attempt (memory, disk), not the object.
         """
+        import duckdb
+
         job = _Job(contract, source, obj, work_dir, stem, processed_at)
         try:
             try:
@@ -98,6 +103,8 @@ class DuckDBProcessor:
                     return self._process(con, job, parallel=False)
         except FileRejectedError as exc:
             return EngineOutput(rejection=FileRejection(exc.reason))
+        except _resource_errors(duckdb) as exc:  # writing the outputs, after validation
+            raise EngineResourceError(f"the engine failed, not the object: {first_line(exc)}") from None
 
     @contextmanager
     def _connect(self, work_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -293,9 +300,14 @@ def _unreadable(contract: Contract, exc: Exception) -> Exception:
     """
     import duckdb
 
-    if isinstance(exc, duckdb.OutOfMemoryException | duckdb.IOException | duckdb.InterruptException):
+    if isinstance(exc, _resource_errors(duckdb)):
         return EngineResourceError(f"the engine failed, not the object: {first_line(exc)}")
     return FileRejectedError(f"cannot read the object as {contract.source.format.value}: {first_line(exc)}")
+
+
+def _resource_errors(duckdb: Any) -> tuple[type[Exception], ...]:
+    """DuckDB's errors that say nothing about the object: they fail the attempt, to be retried."""
+    return (duckdb.OutOfMemoryException, duckdb.IOException, duckdb.InterruptException)
 
 
 def _template(name: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,21 +23,6 @@ NO_REJECTS = "no_rejects"
 
 
 @dataclass(frozen=True)
-class Rebuild:
-    """How a rejected record's fields are computed again from fewer columns (a JSON line, say).
-
-    Attributes:
-        kept: The text columns of the reader's relation that validation keeps for a
-            rejected record, instead of every field.
-        relation: Given a relation that holds those columns, the reader's relation over
-            it: the same fields, computed the same way.
-    """
-
-    kept: tuple[str, ...]
-    relation: Callable[[str], str]
-
-
-@dataclass(frozen=True)
 class Reader:
     """How to read an object: the FROM clause, each field's SQL and the rejects table.
 
@@ -55,8 +40,6 @@ class Reader:
         line_based: Whether each record is one line, so positions are line numbers.
         natives: Field -> DuckDB type, for sources whose fields are already typed.
         rescan: The relation without recording rejects, when it differs.
-        rebuild: How to compute a rejected record's fields again from less than all of
-            them, or None to keep the fields themselves.
     """
 
     relation: str
@@ -70,7 +53,6 @@ class Reader:
     line_based: bool = False
     natives: dict[str, str] | None = None
     rescan: str = ""
-    rebuild: Rebuild | None = None
 
     @property
     def rescan_relation(self) -> str:
@@ -189,14 +171,11 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
         f"CASE WHEN {JSON_TYPE} = 'OBJECT' THEN json_extract_string({NUMBERED}, [{paths}]) END AS {FIELDS}"
     )
 
-    def records(lines: str) -> str:  # the fields of each line in ``lines``, by the same SQL every time
-        parsed = (
-            f"(SELECT *, CASE WHEN json_valid({LINE}) AND NOT {_lenient_json(LINE)} "
-            f"THEN json_type({LINE}) END AS {JSON_TYPE}, {_numbers_kept(LINE)} AS {NUMBERED} FROM {lines})"
-        )
-        return f"(SELECT *, {columns} FROM {parsed})"
-
-    relation = records(lines)
+    parsed = (
+        f"(SELECT {LINE}, CASE WHEN json_valid({LINE}) AND NOT {_lenient_json(LINE)} "
+        f"THEN json_type({LINE}) END AS {JSON_TYPE}, {_numbers_kept(LINE)} AS {NUMBERED} FROM {lines})"
+    )
+    relation = f"(SELECT *, {columns} FROM {parsed})"
     fields = {c.source_field: _literal_numbers(f"{FIELDS}[{i}]") for i, c in enumerate(contract.columns, 1)}
     kinds = " ".join(f"WHEN {literal(engine)} THEN {literal(kind)}" for engine, kind in _JSON_KINDS.items())
     reason = (
@@ -215,7 +194,6 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
         record_reason=reason,
         rejects=rejects,
         line_based=line_based,
-        rebuild=Rebuild((LINE,), records),  # a rejected line's fields can be as long as the line
     )
 
 

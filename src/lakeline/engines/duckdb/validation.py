@@ -1,11 +1,9 @@
-"""The SQL that judges one object's records, and the SQL that explains the rejected ones.
+"""The SQL that judges one object's records, and the SQL that reads the rejected ones back.
 
-Validation is one parallel pass over every record: strict casts, a verdict and,
-for a rejected record only, its raw fields as a list. Why a record was rejected
-(every reason, the original record, a fingerprint) is worked out afterwards from
-that list, over the rejected records alone: done in the pass, the reason list
-cost 0.3-0.4 s of its 4.5 s at 5M rows, and afterwards 0.15 s (see
-docs/benchmarks.md).
+Validation is one parallel pass over every record: strict casts, a verdict and, for a
+rejected record only, every reason, the original record and a fingerprint. (Working the
+reasons out afterwards, from the rejected records' raw fields, saved 0.3 s at 5M rows but
+ran DuckDB out of memory on rejected records with long values: docs/benchmarks.md.)
 """
 
 from __future__ import annotations
@@ -31,7 +29,7 @@ from lakeline.errors import ContractError, first_line
 from lakeline.quality.ruleset import QualityAction
 from lakeline.sqlfiles import sql_template
 
-# Why a rejected row is rejected when no rule fails as its reasons are listed (sql/explain.sql).
+# Why a rejected row is rejected when no rule fails as its reasons are listed (sql/validate.sql).
 _UNSTABLE = (
     "record: failed a rule in validation that it passed when its reasons were listed "
     "(a check that depends on the time or on chance, such as now() or random())"
@@ -45,11 +43,11 @@ class ValidationSql:
     Attributes:
         validate: Every record typed and judged, in the object's order: the
             contract's columns, ``dt``, the verdict ``__ok`` and, for a rejected
-            record, ``__raw`` (its raw fields).
+            record, ``__reasons``, ``__record`` (the original record as JSON text)
+            and ``__fingerprint``.
         explain: Over the table ``validate`` filled (``validated``), one row per
-            rejected record: its ``__rowid`` there, ``__reasons``, ``__record``
-            (the original record as JSON text) and ``__fingerprint``. A query that
-            reads some of these columns computes only those.
+            rejected record: its ``__rowid`` there, ``__reasons``, ``__record`` and
+            ``__fingerprint``.
     """
 
     validate: str
@@ -67,33 +65,20 @@ def validation_sql(contract: Contract, reader: Reader, now: datetime) -> Validat
     sources += "".join(f", {ident(p)}" for p in reader.passthrough)
     reasons = _reasons(contract, compiled, now)
     verdict = [reader.record_reason, *reasons] if reader.record_reason else reasons
-    typed = ", ".join(f"{col.typed} AS {ident(col.column.name)}" for col in compiled)
-    kept = _kept(contract, reader)
     validate = _template("validate").format(
         reader=reader.relation,
         sources=sources,
         present=reader.present,
-        typed=typed,
+        typed=", ".join(f"{col.typed} AS {ident(col.column.name)}" for col in compiled),
         reasons=", ".join(verdict),
-        carried=_packed(kept),
+        reason_list=_reason_list(reasons, reader.record_reason),
+        unstable=literal(_UNSTABLE),
+        record=ident(reader.record) if reader.record else _record(contract, reader),
+        fingerprint=reader.fingerprint(_renamed(contract, reader)),
         columns=", ".join(f"{ident(c)} AS {ident(s)}" for c, s in stored_columns(contract)),
         partition=_partition_value(ident(contract.event_time), contract.partitioning),
     )
-    unpacked = _unpacked(kept, reader)
-    rejected = _template("rejected_fields").format(unpacked=unpacked)
-    if reader.rebuild is not None:
-        rejected = _template("rejected_rebuilt").format(
-            sources=sources, rebuilt=reader.rebuild.relation(f"({rejected})")
-        )
-    explain = _template("explain").format(
-        rejected=rejected,
-        typed=typed,
-        reason_list=_reason_list(reasons, reader.record_reason),
-        record=reader.record or _record(contract, reader),
-        fingerprint=reader.fingerprint(_renamed(contract, reader)),
-        unstable=literal(_UNSTABLE),
-    )
-    return ValidationSql(validate, explain)
+    return ValidationSql(validate, _template("explain"))
 
 
 def stored_columns(contract: Contract) -> list[tuple[str, str]]:
@@ -103,39 +88,6 @@ def stored_columns(contract: Contract) -> list[tuple[str, str]]:
     the table's row id, by which rejected rows are placed and explained.
     """
     return [(name, f"__col_{i}") for i, name in enumerate(contract.column_names)]
-
-
-def _kept(contract: Contract, reader: Reader) -> list[tuple[str, bool]]:
-    """What validation keeps of a rejected record, as text: each name, and whether it is cast to text.
-
-    Either the raw fields and the reader's own columns, or what the reader computes them
-    again from (a JSON line), which it keeps as text already.
-    """
-    if reader.rebuild is not None:
-        return [(name, False) for name in reader.rebuild.kept]
-    fields = [(alias, False) for _, alias in _sources(contract, reader)]
-    return fields + [(name, reader.passthrough[name] != "VARCHAR") for name in reader.passthrough]
-
-
-def _packed(kept: list[tuple[str, bool]]) -> str:
-    """SQL of what validation keeps of a rejected record, as one value: the text, or a list of texts.
-
-    One text is kept as it is: a list of long strings (JSON lines of a few KB) cost the
-    parallel insert far more memory than the strings themselves, and ran out of it.
-    """
-    values = [f"CAST({ident(name)} AS VARCHAR)" if cast else ident(name) for name, cast in kept]
-    return values[0] if len(values) == 1 else f"[{', '.join(values)}]"
-
-
-def _unpacked(kept: list[tuple[str, bool]], reader: Reader) -> str:
-    """SQL that names each kept value again from ``__raw`` (see :func:`_packed`), typed as it was."""
-    values = ["__raw"] if len(kept) == 1 else [f"__raw[{i}]" for i in range(1, len(kept) + 1)]
-    return ", ".join(
-        f"CAST({value} AS {reader.passthrough[name]}) AS {ident(name)}"
-        if cast
-        else f"{value} AS {ident(name)}"
-        for value, (name, cast) in zip(values, kept, strict=True)
-    )
 
 
 def _sources(contract: Contract, reader: Reader) -> list[tuple[str, str]]:

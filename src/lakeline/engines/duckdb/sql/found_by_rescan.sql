@@ -6,7 +6,7 @@
 -- occurrences is exact. Used by sql/positions.sql.
 --   {explained}    the rejected rows with their fingerprints (sql/explain.sql)
 --   {rescan}       the same records as validation read, without recording rejects again
---   {fingerprint}  the hash of the raw fields, as sql/explain.sql computes it
+--   {fingerprint}  the hash of the raw fields, as sql/validate.sql computes it
 --   {present}      the filter that drops non-records (blank lines)
 WITH wanted AS (
     SELECT

@@ -4,7 +4,7 @@
 -- row_number is the record's 1-based position among all records of the object
 -- (sql/positions.sql); line_number adds the header lines, which is exact when
 -- records do not span lines (no quoted line breaks). {explained} is the
--- rejected rows' reasons and records (sql/explain.sql).
+-- rejected rows with their reasons and records (sql/explain.sql).
 WITH failed AS (
     SELECT p.__row_number AS row_number, e.__reasons, e.__record
     FROM ({explained}) AS e

@@ -51,21 +51,16 @@ def format_to_regex(fmt: str) -> str:
         ValueError: If the format uses a directive lakeline does not support.
     """
     out: list[str] = []
-    i = 0
-    while i < len(fmt):
-        char = fmt[i]
-        if char != "%":
-            out.append(re.escape(char))
-            i += 1
-            continue
-        if i + 1 >= len(fmt):
+    for text, directive in _tokens(fmt):
+        if not directive:
+            out.append(re.escape(text))
+        elif not text:
             raise ValueError(f"format {fmt!r} ends with a lone '%'")
-        directive = fmt[i + 1]
-        if directive not in _DIRECTIVES:
+        elif text not in _DIRECTIVES:
             supported = ", ".join(f"%{d}" for d in _DIRECTIVES)
-            raise ValueError(f"format {fmt!r} uses %{directive}; supported: {supported}")
-        out.append(_DIRECTIVES[directive])
-        i += 2
+            raise ValueError(f"format {fmt!r} uses %{text}; supported: {supported}")
+        else:
+            out.append(_DIRECTIVES[text])
     return "^" + "".join(out) + "$"
 
 
@@ -90,7 +85,7 @@ def check_format(fmt: str) -> None:
             be morning or evening).
     """
     format_to_regex(fmt)
-    used = [d for d in _directives(fmt) if d != "%"]
+    used = [text for text, directive in _tokens(fmt) if directive and text != "%"]
     repeated = sorted({d for d in used if used.count(d) > 1})
     if repeated:
         raise ValueError(f"format {fmt!r} uses %{repeated[0]} more than once")
@@ -101,16 +96,20 @@ def check_format(fmt: str) -> None:
         raise ValueError(f"format {fmt!r} has %I, a 12-hour clock, without %p: 07:00 could be AM or PM")
 
 
-def _directives(fmt: str) -> list[str]:
-    """The directives of a format, in order (``%%`` as ``%``)."""
-    found, i = [], 0
-    while i < len(fmt) - 1:
+def _tokens(fmt: str) -> list[tuple[str, bool]]:
+    """A format's pieces, in order: (directive letter, True) or (literal character, False).
+
+    ``%%`` is the directive ``%``; a lone ``%`` at the end is the directive ``""``.
+    """
+    tokens, i = [], 0
+    while i < len(fmt):
         if fmt[i] == "%":
-            found.append(fmt[i + 1])
+            tokens.append((fmt[i + 1 : i + 2], True))
             i += 2
         else:
+            tokens.append((fmt[i], False))
             i += 1
-    return found
+    return tokens
 
 
 # Directives whose text always has the same width, and that width.
@@ -136,19 +135,8 @@ def fixed_width(fmt: str) -> int | None:
     without the format's regular expression. The length alone is not enough, since
     strptime skips white space (``2024-01-05\t1:02:03`` is 19 characters long).
     """
-    width = 0
-    i = 0
-    while i < len(fmt):
-        if fmt[i] == "%":
-            directive = fmt[i + 1 : i + 2]
-            if directive not in _FIXED_WIDTHS:
-                return None
-            width += _FIXED_WIDTHS[directive]
-            i += 2
-        else:
-            width += 1
-            i += 1
-    return width
+    widths = [_FIXED_WIDTHS.get(text) if directive else 1 for text, directive in _tokens(fmt)]
+    return None if None in widths else sum(w for w in widths if w is not None)
 
 
 def has_zone(fmt: str) -> bool:

@@ -21,7 +21,7 @@ from lakeline.core.objects import ObjectRef
 from lakeline.engines.duckdb import processor
 from lakeline.engines.duckdb.processor import DuckDBProcessor
 from lakeline.engines.duckdb.readers import csv_reader
-from lakeline.engines.duckdb.validation import validation_sql
+from lakeline.engines.duckdb.validation import validation_query
 from lakeline.errors import EngineResourceError
 from lakeline.generate import GENERATORS, GeneratorSpec, write_sample
 
@@ -105,7 +105,7 @@ def test_validation_keeps_the_order_with_long_in_lists(contract: Contract, tmp_p
     data["checks"].append({"name": "known_zone", "expression": f"pickup_zone_id IN ({zones})"})
     with_lists = parse_contract(data, "taxi_trips with a long IN list")
     reader = csv_reader(source, with_lists, tuple(c.source_field for c in contract.columns), gzip=False)
-    query = validation_sql(with_lists, reader, datetime(2026, 11, 30)).validate
+    query = validation_query(with_lists, reader, datetime(2026, 11, 30))
     create = "CREATE TEMP TABLE validated AS " + query
 
     with DuckDBProcessor()._connect(tmp_path) as con:

@@ -3,8 +3,8 @@
 The object is parsed once into a temporary table of typed values and verdicts
 (spilling to disk past the memory limit), in the object's order, from which two
 COPY statements write the valid rows, partitioned by event time, and the
-rejected rows with their reasons (worked out for those rows alone, see
-validation.py) and positions. See
+rejected rows with their reasons and positions (the SQL is in validation.py and
+sql/). See
 docs/adr/0002-processing-engine.md for the measurements.
 """
 
@@ -31,14 +31,8 @@ from lakeline.core.sniff import (
     sniff,
 )
 from lakeline.engines.duckdb.expressions import ident, literal
-from lakeline.engines.duckdb.readers import (
-    NO_REJECTS,
-    Reader,
-    csv_reader,
-    json_reader,
-    parquet_reader,
-)
-from lakeline.engines.duckdb.validation import stored_columns, validation_sql
+from lakeline.engines.duckdb.readers import NO_REJECTS, Reader, csv_reader, json_reader, parquet_reader
+from lakeline.engines.duckdb.validation import stored_columns, validation_query
 from lakeline.errors import EngineResourceError, first_line
 from lakeline.sqlfiles import sql_template
 
@@ -173,8 +167,7 @@ class DuckDBProcessor:
         import duckdb
 
         reader, warnings = self._reader(con, job.contract, job.source, job.work_dir, parallel)
-        validation = validation_sql(job.contract, reader, job.processed_at)
-        create = "CREATE TEMP TABLE validated AS " + validation.validate
+        create = "CREATE TEMP TABLE validated AS " + validation_query(job.contract, reader, job.processed_at)
         try:
             in_order = self._plan_keeps_order(con, create, job)
             con.execute(create)
@@ -190,7 +183,7 @@ class DuckDBProcessor:
             output.curated = self._write_curated(con, job.contract, job.work_dir / "curated", job.stem)
         if quarantined:
             if quarantined > unparsed:  # some broke the contract: find where they are in the file
-                found = _template("found_by_rowid") if in_order else _rescan(reader, validation.explain)
+                found = _template("found_by_rowid") if in_order else _rescan(reader)
                 con.execute(
                     _template("positions").format(
                         found=found, rejects=reader.rejects, header_lines=reader.header_lines
@@ -200,7 +193,7 @@ class DuckDBProcessor:
                 con.execute(_template("no_positions"))
             output.quarantine = job.work_dir / f"{job.stem}.parquet"
             query = _template("quarantine").format(
-                explained=validation.explain,
+                explained=_template("explain"),
                 rejects=reader.rejects,
                 header_lines=reader.header_lines,
                 line_based=str(reader.line_based).upper(),
@@ -281,11 +274,11 @@ def _keeps_order(con: Any, create: str) -> bool:
     return "BATCH_CREATE_TABLE_AS" in plan
 
 
-def _rescan(reader: Reader, explained: str) -> str:
+def _rescan(reader: Reader) -> str:
     """The second scan that finds rejected rows' places when validation did not keep the order."""
     logger.info("validation could not keep the object's row order: scanning it again for positions")
     return _template("found_by_rescan").format(
-        explained=explained,
+        explained=_template("explain"),
         rescan=reader.rescan_relation,
         fingerprint=reader.fingerprint(),
         present=reader.present,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lakeline.core.contracts import Contract, SourceFormat
@@ -29,7 +29,7 @@ class Reader:
     Attributes:
         relation: A table expression that yields the object's records.
         fields: Source field -> SQL of its raw text in that relation.
-        passthrough: Columns of the relation that later expressions use, with their DuckDB types.
+        passthrough: Columns of the relation that later expressions use.
         record: SQL of the whole original record as JSON text, or None to
             build it from the fields.
         present: TRUE for records, FALSE for non-records (blank lines), which keep
@@ -44,7 +44,7 @@ class Reader:
 
     relation: str
     fields: dict[str, str]
-    passthrough: Mapping[str, str] = field(default_factory=dict)
+    passthrough: tuple[str, ...] = ()
     record: str | None = None
     present: str = "TRUE"
     record_reason: str | None = None
@@ -122,7 +122,7 @@ def csv_reader(
         relation,
         fields,
         rescan=_without_rejects(relation),
-        passthrough={FOUND: "INTEGER"},
+        passthrough=(FOUND,),
         record_reason=reason,
         rejects=REJECTS,
         header_lines=header_lines if dialect.header else 0,
@@ -170,7 +170,6 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
     columns = (
         f"CASE WHEN {JSON_TYPE} = 'OBJECT' THEN json_extract_string({NUMBERED}, [{paths}]) END AS {FIELDS}"
     )
-
     parsed = (
         f"(SELECT {LINE}, CASE WHEN json_valid({LINE}) AND NOT {_lenient_json(LINE)} "
         f"THEN json_type({LINE}) END AS {JSON_TYPE}, {_numbers_kept(LINE)} AS {NUMBERED} FROM {lines})"
@@ -188,7 +187,7 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
         relation,
         fields,
         rescan=_without_rejects(relation),
-        passthrough={LINE: "VARCHAR", JSON_TYPE: "VARCHAR"},
+        passthrough=(LINE, JSON_TYPE),
         record=LINE,
         present=present,
         record_reason=reason,

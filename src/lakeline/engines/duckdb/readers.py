@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lakeline.core.contracts import Contract, SourceFormat
 from lakeline.core.partitioning import PARTITION_COLUMN
-from lakeline.engines.duckdb.expressions import column_type, ident, literal
+from lakeline.engines.duckdb.expressions import Rule, column_type, ident, literal
 
 LINE = "__line"
 JSON_TYPE = "__json_type"
@@ -34,7 +34,7 @@ class Reader:
             build it from the fields.
         present: TRUE for records, FALSE for non-records (blank lines), which keep
             their place in the object but are neither kept nor quarantined.
-        record_reason: SQL of a reason that the record as a whole is bad, or None.
+        record_rule: The rule that the record as a whole breaks when it is malformed, or None.
         rejects: The table in which the reader leaves records it could not parse.
         header_lines: How many lines precede the first record.
         line_based: Whether each record is one line, so positions are line numbers.
@@ -47,7 +47,7 @@ class Reader:
     passthrough: tuple[str, ...] = ()
     record: str | None = None
     present: str = "TRUE"
-    record_reason: str | None = None
+    record_rule: Rule | None = None
     rejects: str = NO_REJECTS
     header_lines: int = 0
     line_based: bool = False
@@ -114,16 +114,17 @@ def csv_reader(
     relation = f"(SELECT *, {found} AS {FOUND} FROM {scan})"
     fields = {f: _null_markers_applied(ident(f), dialect.null_markers) for f in header}
     short = literal(f"record: expected {len(header)} fields, found ")
-    reason = (
+    malformed = Rule(
+        f"{FOUND} IS NOT NULL",
         f"CASE WHEN {FOUND} = -1 THEN 'record: a field holds only a NUL byte (binary data?)' "
-        f"WHEN {FOUND} IS NOT NULL THEN {short} || {FOUND} END"
+        f"ELSE {short} || {FOUND} END",
     )
     return Reader(
         relation,
         fields,
         rescan=_without_rejects(relation),
         passthrough=(FOUND,),
-        record_reason=reason,
+        record_rule=malformed,
         rejects=REJECTS,
         header_lines=header_lines if dialect.header else 0,
         line_based=True,
@@ -177,10 +178,11 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
     relation = f"(SELECT *, {columns} FROM {parsed})"
     fields = {c.source_field: _literal_numbers(f"{FIELDS}[{i}]") for i, c in enumerate(contract.columns, 1)}
     kinds = " ".join(f"WHEN {literal(engine)} THEN {literal(kind)}" for engine, kind in _JSON_KINDS.items())
-    reason = (
+    malformed = Rule(
+        f"{JSON_TYPE} IS DISTINCT FROM 'OBJECT'",
         f"CASE WHEN {JSON_TYPE} IS NULL THEN 'record: malformed JSON' "
-        f"WHEN {JSON_TYPE} <> 'OBJECT' THEN 'record: expected a JSON object, got ' || "
-        f"CASE {JSON_TYPE} {kinds} ELSE lower({JSON_TYPE}) END END"
+        f"ELSE 'record: expected a JSON object, got ' || "
+        f"CASE {JSON_TYPE} {kinds} ELSE lower({JSON_TYPE}) END END",
     )
     present = f"{LINE} IS NOT NULL AND trim({LINE}, chr(32) || chr(9) || chr(13)) <> ''"  # not blank
     return Reader(
@@ -190,7 +192,7 @@ def json_reader(path: Path, contract: Contract, gzip: bool, crlf: bool = False) 
         passthrough=(LINE, JSON_TYPE),
         record=LINE,
         present=present,
-        record_reason=reason,
+        record_rule=malformed,
         rejects=rejects,
         line_based=line_based,
     )

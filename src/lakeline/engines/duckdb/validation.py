@@ -16,6 +16,7 @@ from lakeline.core.contracts import Contract
 from lakeline.core.partitioning import Granularity, value_format
 from lakeline.engines.duckdb.expressions import (
     CompiledColumn,
+    Rule,
     compile_check,
     compile_contract,
     duckdb_type,
@@ -48,15 +49,15 @@ def validation_query(contract: Contract, reader: Reader, now: datetime) -> str:
     """
     compiled = compile_contract(contract, reader.natives)
     renamed = _renamed(contract, reader)
-    reasons = _reasons(contract, compiled, now)
-    verdict = [reader.record_reason, *reasons] if reader.record_reason else reasons
+    rules = _rules(contract, compiled, now)
+    verdict = [reader.record_rule, *rules] if reader.record_rule else rules
     return _template("validate").format(
         reader=reader.relation,
         sources=_sources(contract, reader, renamed),
         present=reader.present,
         typed=", ".join(f"{col.typed} AS {ident(col.column.name)}" for col in compiled),
-        reasons=", ".join(verdict),
-        reason_list=_reason_list(reasons, reader.record_reason),
+        fails=" OR ".join(f"({rule.fails})" for rule in verdict),
+        reason_list=_reason_list(rules, reader.record_rule),
         unstable=literal(_UNSTABLE),
         record=ident(reader.record) if reader.record else _record(reader, renamed),
         fingerprint=reader.fingerprint(renamed),
@@ -104,29 +105,29 @@ def _record(reader: Reader, renamed: Mapping[str, str]) -> str:
     return "json_object(" + ", ".join(f"{literal(f)}, {ident(renamed[f])}" for f in reader.fields) + ")"
 
 
-def _reasons(contract: Contract, compiled: list[CompiledColumn], now: datetime) -> list[str]:
-    """Every rule's reason SQL: NULL where the rule holds, else why not."""
+def _rules(contract: Contract, compiled: list[CompiledColumn], now: datetime) -> list[Rule]:
+    """Every rule a typed row must pass: its columns', the checks, quality rules, the first partition."""
     schema = {c.name: c.type for c in contract.columns}
-    reasons = [r for col in compiled for r in col.reasons]
-    reasons += [compile_check(ch, expression_to_duckdb(ch.expression, schema)) for ch in contract.checks]
-    reasons += quality_reasons(contract, now)
-    reasons.append(_before_partitions(contract))
-    return reasons
+    rules = [rule for col in compiled for rule in col.rules]
+    rules += [compile_check(ch, expression_to_duckdb(ch.expression, schema)) for ch in contract.checks]
+    rules += quality_rules(contract, now)
+    rules.append(_before_partitions(contract))
+    return rules
 
 
-def _reason_list(reasons: list[str], record_reason: str | None) -> str:
+def _reason_list(rules: list[Rule], record_rule: Rule | None) -> str:
     """A rejected row's reasons: only the record's own when the record as a whole is broken.
 
     The failures of a broken record's fields follow from it, so they are left out.
     """
-    every = f"list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL)"
-    if record_reason is None:
+    every = f"list_filter([{', '.join(rule.sql for rule in rules)}], lambda r: r IS NOT NULL)"
+    if record_rule is None:
         return every
-    return f"CASE WHEN {record_reason} IS NOT NULL THEN [{record_reason}] ELSE {every} END"
+    return f"CASE WHEN {record_rule.fails} THEN [{record_rule.reason}] ELSE {every} END"
 
 
-def quality_reasons(contract: Contract, now: datetime) -> list[str]:
-    """Reason SQL for each row-level quality rule of a ``quarantine`` ruleset (none otherwise).
+def quality_rules(contract: Contract, now: datetime) -> list[Rule]:
+    """The rule of each row-level quality rule of a ``quarantine`` ruleset (none otherwise).
 
     Raises:
         ContractError: Naming the rule that cannot judge rows (see ``check_row_rules``).
@@ -134,7 +135,7 @@ def quality_reasons(contract: Contract, now: datetime) -> list[str]:
     if contract.quality is None or contract.quality.action is not QualityAction.QUARANTINE:
         return []
     predicates = RowPredicates({c.name: duckdb_type(c.athena_type) for c in contract.columns}, now)
-    reasons = []
+    rules = []
     for rule in contract.quality.ruleset.row_rules():
         try:
             test = predicates.row_predicate(rule)
@@ -144,8 +145,8 @@ def quality_reasons(contract: Contract, now: datetime) -> list[str]:
             raise ContractError(
                 f"{contract.name}: quality rule {rule.text!r} cannot quarantine rows: {failure}"
             ) from None
-        reasons.append(f"CASE WHEN NOT {test} THEN {literal(f'data quality rule failed: {rule.text}')} END")
-    return reasons
+        rules.append(Rule(f"NOT {test}", literal(f"data quality rule failed: {rule.text}")))
+    return rules
 
 
 def check_row_rules(contract: Contract) -> None:
@@ -164,7 +165,7 @@ def check_row_rules(contract: Contract) -> None:
     rules = [
         (f"check {check.name!r}", expression_to_duckdb(check.expression, schema)) for check in contract.checks
     ]
-    rules += [("a quarantine quality rule", reason) for reason in quality_reasons(contract, datetime.now())]
+    rules += [("a quarantine quality rule", rule.sql) for rule in quality_rules(contract, datetime.now())]
     with duckdb.connect() as con:
         for rule, sql in rules:
             try:
@@ -175,8 +176,8 @@ def check_row_rules(contract: Contract) -> None:
                 ) from None
 
 
-def _before_partitions(contract: Contract) -> str:
-    """The reason of a row whose event time falls before the table's first projected partition.
+def _before_partitions(contract: Contract) -> Rule:
+    """The rule that a row's event time is not before the table's first projected partition.
 
     Athena would never show it: partition projection starts at the contract's `partitions_from`.
     """
@@ -186,7 +187,7 @@ def _before_partitions(contract: Contract) -> str:
         "(partitions_from in the contract); Athena would never show it"
     )
     first = f"CAST({literal(start)} AS {duckdb_type(contract.column(contract.event_time).athena_type)})"
-    return f"CASE WHEN {event} < {first} THEN {literal(message)} END"  # no cast of each row's value
+    return Rule(f"{event} < {first}", literal(message))  # no cast of each row's value
 
 
 def _partition_value(event_time: str, granularity: Granularity) -> str:

@@ -13,7 +13,7 @@
 --   {reader}      the records of the object, every source field as text
 --   {sources}     each source field renamed "__src__<field>", and the reader's own columns
 --   {typed}       each contract column cast strictly to its type
---   {reasons}     one expression per rule: NULL when the rule holds, else why not
+--   {fails}       every rule's condition for a row that breaks it, joined by OR
 --   {reason_list} the list of a rejected row's reasons (only the record's own, when the
 --                 record as a whole is broken: its fields' failures follow from it)
 --   {unstable}    the reason of a rejected row that no rule fails when its reasons are
@@ -32,7 +32,7 @@ typed AS (
     FROM source
 ),
 checked AS (
-    SELECT *, CASE WHEN {present} THEN coalesce({reasons}) IS NULL END AS __ok
+    SELECT *, CASE WHEN {present} THEN ({fails}) IS NOT TRUE END AS __ok
     FROM typed
 ),
 listed AS (

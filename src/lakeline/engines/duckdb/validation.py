@@ -127,7 +127,7 @@ def _reason_list(rules: list[Rule], record_rule: Rule | None) -> str:
 
 
 def quality_rules(contract: Contract, now: datetime) -> list[Rule]:
-    """The rule of each row-level quality rule of a ``quarantine`` ruleset (none otherwise).
+    """The row-level rules of a ``quarantine`` quality ruleset, as rules rows must pass (none otherwise).
 
     Raises:
         ContractError: Naming the rule that cannot judge rows (see ``check_row_rules``).

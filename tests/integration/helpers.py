@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from lakeline.core.contracts import parse_contract
+from lakeline.core.objects import ObjectRef
+from lakeline.core.outcome import EngineOutput
+from lakeline.engines.duckdb.processor import DuckDBProcessor, DuckDBSettings
 from lakeline.runtime.local import LocalRuntime
 from lakeline.runtime.settings import LocalSettings
 from lakeline.usecases.landing import announce, land
@@ -29,6 +34,15 @@ def ingest(runtime: LocalRuntime, path: Path, dataset: str) -> ProcessResult:
     result = results[0]
     assert isinstance(result, ProcessResult)
     return result
+
+
+def process_alone(spec: dict[str, Any], source: Path, work: Path, settings: DuckDBSettings) -> EngineOutput:
+    """Run the DuckDB engine alone on one file under a contract, writing its outputs into ``work``."""
+    work.mkdir()
+    name = spec["name"]
+    obj = ObjectRef("lake", f"raw/{name}/{source.name}", source.stat().st_size, "etag")
+    contract = parse_contract(spec, f"{name}.yaml")
+    return DuckDBProcessor(settings).process(contract, source, obj, work, name, datetime(2026, 11, 30))
 
 
 def rows(runtime: LocalRuntime, sql: str) -> list[tuple[Any, ...]]:

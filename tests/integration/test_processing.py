@@ -14,7 +14,7 @@ from lakeline.runtime.local import LocalRuntime
 from lakeline.usecases.landing import pending
 from lakeline.usecases.process_object import Outcome
 
-from .helpers import ingest, make_runtime, rows
+from .helpers import ingest, make_runtime, process_alone, rows
 
 DATASET = "taxi_trips"
 
@@ -315,10 +315,6 @@ def test_json_lines_are_read_in_buffers_the_memory_limit_can_hold(tmp_path: Path
     # hold once per thread: every JSON Lines object over 256 MB failed to read. Under a 200 MB
     # limit the same happens to a 37 MB object.
     import json
-    from datetime import datetime
-
-    from lakeline.core.contracts import parse_contract
-    from lakeline.core.objects import ObjectRef
 
     columns = [{"name": "at", "type": "timestamp", "required": True}, {"name": "note", "type": "string"}]
     spec = {"name": "notes", "source": {"format": "jsonl"}, "event_time": "at", "columns": columns}
@@ -326,16 +322,8 @@ def test_json_lines_are_read_in_buffers_the_memory_limit_can_hold(tmp_path: Path
     with source.open("w", encoding="utf-8") as out:
         for _ in range(60_000):
             out.write(json.dumps({"at": "2024-01-01 00:00:00", "note": "x" * 600}) + "\n")
-    (tmp_path / "work").mkdir()
 
-    output = processor.DuckDBProcessor(processor.DuckDBSettings(memory_limit="200MB")).process(
-        parse_contract(spec, "notes.yaml"),
-        source,
-        ObjectRef("lake", "raw/notes/notes.jsonl", source.stat().st_size, "etag"),
-        tmp_path / "work",
-        "notes",
-        datetime(2026, 11, 30),
-    )
+    output = process_alone(spec, source, tmp_path / "work", processor.DuckDBSettings(memory_limit="200MB"))
 
     assert (output.rows_in, output.rows_kept, output.rejection) == (60_000, 60_000, None)
 
@@ -352,12 +340,8 @@ def test_each_curated_file_keeps_the_objects_row_order(
     # the curated file. DuckDB's partitioned COPY interleaved the rows it buffered: in a 30 MB
     # object the earlier record won. Each partition is now written alone, from the rows in the
     # object's order or, for six interleaved days, from a copy sorted by day.
-    from datetime import datetime
 
     import duckdb
-
-    from lakeline.core.contracts import parse_contract
-    from lakeline.core.objects import ObjectRef
 
     spec = {
         "name": "readings",
@@ -372,19 +356,11 @@ def test_each_curated_file_keeps_the_objects_row_order(
         for seq in range(total):
             day = seq % days if interleaved else seq * days // total
             out.write(f"2024-05-0{day + 1} 12:00:00,{seq}\n")
-    (tmp_path / "work").mkdir()
     templates: list[str] = []
     real = processor._template
     monkeypatch.setattr(processor, "_template", lambda name: templates.append(name) or real(name))
 
-    output = processor.DuckDBProcessor(processor.DuckDBSettings(threads=4)).process(
-        parse_contract(spec, "readings.yaml"),
-        source,
-        ObjectRef("lake", "raw/readings/readings.csv", source.stat().st_size, "etag"),
-        tmp_path / "work",
-        "readings",
-        datetime(2026, 11, 30),
-    )
+    output = process_alone(spec, source, tmp_path / "work", processor.DuckDBSettings(threads=4))
 
     assert sorted(output.curated) == [f"2024-05-0{day + 1}" for day in range(days)]
     files = [str(path) for paths in output.curated.values() for path in paths]

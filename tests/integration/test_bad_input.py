@@ -133,6 +133,30 @@ def test_ragged_and_badly_quoted_rows_are_quarantined_with_their_text(tmp_path: 
     assert json.loads(found[2][3]) == {"id": "5", "at": "2024-01-01 00:00:00", "amount": "1,00"}
 
 
+def test_a_check_that_cannot_read_a_short_records_text_quarantines_the_record_not_the_file(
+    tmp_path: Path,
+) -> None:
+    # The check casts a text column: on the short record, "hello world" sits in zip. A broken
+    # record is judged by its own reason alone, so the cast never sees it (it rejected the file).
+    spec = contract()
+    spec["columns"] += [{"name": "zip", "type": "string"}, {"name": "note", "type": "string"}]
+    spec["checks"] = [{"name": "zip_number", "expression": "CAST(zip AS INTEGER) > 999"}]
+    content = (
+        "id,at,amount,zip,note\n"
+        "1,2024-01-01 00:00:00,1.00,12345,x\n"
+        "2,2024-01-01 00:00:00,1.00,,y\n"
+        "3,2024-01-01 00:00:00,1.00,hello world\n"
+    ).encode()
+
+    runtime, entry = run_file(tmp_path, content, spec)
+
+    assert entry.status is Status.PROCESSED, entry.error
+    assert (entry.rows_in, entry.rows_kept, entry.rows_quarantined) == (3, 2, 1)
+    assert rows(runtime, "SELECT line_number, reasons FROM payments_quarantine") == [
+        (4, ["record: expected 5 fields, found 4"])
+    ]
+
+
 def test_an_unterminated_quote_keeps_the_rest_of_the_file_in_quarantine(tmp_path: Path) -> None:
     content = (
         HEADER

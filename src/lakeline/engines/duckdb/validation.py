@@ -50,13 +50,12 @@ def validation_query(contract: Contract, reader: Reader, now: datetime) -> str:
     compiled = compile_contract(contract, reader.natives)
     renamed = _renamed(contract, reader)
     rules = _rules(contract, compiled, now)
-    verdict = [reader.record_rule, *rules] if reader.record_rule else rules
     return _template("validate").format(
         reader=reader.relation,
         sources=_sources(contract, reader, renamed),
         present=reader.present,
         typed=", ".join(f"{col.typed} AS {ident(col.column.name)}" for col in compiled),
-        fails=" OR ".join(f"({rule.fails})" for rule in verdict),
+        verdict=_verdict(rules, reader.record_rule),
         reason_list=_reason_list(rules, reader.record_rule),
         unstable=literal(_UNSTABLE),
         record=ident(reader.record) if reader.record else _record(reader, renamed),
@@ -113,6 +112,19 @@ def _rules(contract: Contract, compiled: list[CompiledColumn], now: datetime) ->
     rules += quality_rules(contract, now)
     rules.append(_before_partitions(contract))
     return rules
+
+
+def _verdict(rules: list[Rule], record_rule: Rule | None) -> str:
+    """SQL that is TRUE when a row breaks no rule: each rule's condition tested, joined by OR.
+
+    A record broken as a whole is judged by that alone, in a CASE: a projection evaluates every
+    operand of an OR on every row, and a check such as ``CAST(zip AS INTEGER) > 0`` would raise
+    on a short record's misplaced text, which would reject the whole object.
+    """
+    holds = f"({' OR '.join(f'({rule.fails})' for rule in rules)}) IS NOT TRUE"
+    if record_rule is None:
+        return holds
+    return f"CASE WHEN {record_rule.fails} THEN FALSE ELSE {holds} END"
 
 
 def _reason_list(rules: list[Rule], record_rule: Rule | None) -> str:

@@ -13,7 +13,8 @@
 --   {reader}      the records of the object, every source field as text
 --   {sources}     each source field renamed "__src__<field>", and the reader's own columns
 --   {typed}       each contract column cast strictly to its type
---   {fails}       every rule's condition for a row that breaks it, joined by OR
+--   {verdict}     TRUE when the row breaks none of the rules: a record broken as a whole is
+--                 judged by that alone (its fields' rules would read text that is not there)
 --   {reason_list} the list of a rejected row's reasons (only the record's own, when the
 --                 record as a whole is broken: its fields' failures follow from it)
 --   {unstable}    the reason of a rejected row that no rule fails when its reasons are
@@ -32,7 +33,7 @@ typed AS (
     FROM source
 ),
 checked AS (
-    SELECT *, CASE WHEN {present} THEN ({fails}) IS NOT TRUE END AS __ok
+    SELECT *, CASE WHEN {present} THEN {verdict} END AS __ok
     FROM typed
 ),
 listed AS (

@@ -142,11 +142,11 @@ def test_a_check_that_cannot_read_a_short_records_text_quarantines_the_record_no
     spec["columns"] += [{"name": "zip", "type": "string"}, {"name": "note", "type": "string"}]
     spec["checks"] = [{"name": "zip_number", "expression": "CAST(zip AS INTEGER) > 999"}]
     content = (
-        "id,at,amount,zip,note\n"
-        "1,2024-01-01 00:00:00,1.00,12345,x\n"
-        "2,2024-01-01 00:00:00,1.00,,y\n"
-        "3,2024-01-01 00:00:00,1.00,hello world\n"
-    ).encode()
+        b"id,at,amount,zip,note\n"
+        b"1,2024-01-01 00:00:00,1.00,12345,x\n"
+        b"2,2024-01-01 00:00:00,1.00,,y\n"
+        b"3,2024-01-01 00:00:00,1.00,hello world\n"
+    )
 
     runtime, entry = run_file(tmp_path, content, spec)
 

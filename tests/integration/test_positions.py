@@ -97,6 +97,22 @@ def test_the_second_scan_finds_the_same_places(
     assert by_rescan == by_rowid
 
 
+def test_a_plan_that_loses_the_order_says_so_for_curated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Curated files are in the object's order only when validation kept it: analytics models
+    # let the later of two records of a key win by that order.
+    path = tmp_path / "t.csv"
+    path.write_text("id,ts\n1,2024-01-01 00:00:00\n")
+    monkeypatch.setattr(processor, "_keeps_order", lambda con, create: False)
+    obj = ObjectRef("lakeline-local", "raw/t/t.csv", path.stat().st_size, "etag")
+
+    output = DuckDBProcessor().process(id_and_time(), path, obj, tmp_path, "t", datetime(2026, 11, 30))
+
+    assert output.rows_kept == 1
+    assert [w for w in output.warnings if "not in the object's order" in w] == [processor._UNORDERED]
+
+
 def test_validation_keeps_the_order_with_long_in_lists(contract: Contract, tmp_path: Path) -> None:
     source = tmp_path / "two.csv"
     source.write_text(",".join(c.source_field for c in contract.columns) + "\n")

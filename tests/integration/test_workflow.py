@@ -169,6 +169,8 @@ def test_rulesets_are_checked_when_contracts_and_models_load(project: Path) -> N
         ('Rules = [ IsComplete "dt" ]', r"names unknown column\(s\) \['dt'\]"),
         ('Rules = [ IsComplete "fare_amount" where "no_such_col > 1" ]', "does not apply to the typed row"),
         ('Rules = [ IsComplete "fare_amount" where "dt = = 1" ]', "cannot quarantine rows"),
+        ('Rules = [ IsComplete "fare_amount" where "tip_amount IN (SELECT 5)" ]', "reads other rows"),
+        ('Rules = [ IsComplete "fare_amount" where "tip_amount > avg(tip_amount) over ()" ]', "reads other"),
         ('Rules = [ IsComplete "fare_amount" > 0.5 ]', "takes no condition"),
     ],
 )

@@ -339,13 +339,24 @@ def _row_expression_columns(name: str, expression: str) -> set[str]:
         raise ValueError(
             f"expression {expression!r} is not valid Athena SQL{problem.where}: {problem.description}"
         ) from None
-    across = tree.find(exp.Window, exp.AggFunc, exp.Subquery, exp.Select)
+    across = other_rows_read(tree)
     if across is not None:
         raise ValueError(
             f"check {name!r} must judge one row on its own; {across.sql('athena')!r} reads other rows "
             "(window and aggregate functions and subqueries are not allowed in checks)"
         )
     return {column.name for column in tree.find_all(exp.Column)}
+
+
+def other_rows_read(tree: Any) -> Any | None:
+    """The first part of a parsed SQL condition that reads rows besides the one it judges, if any.
+
+    A window or aggregate function or a subquery; where a row rule has one, DuckDB plans the
+    validation with a join or a window, which loses the object's row order.
+    """
+    from sqlglot import exp
+
+    return tree.find(exp.Window, exp.AggFunc, exp.Subquery, exp.Select)
 
 
 def _unique(values: list[str], what: str) -> None:

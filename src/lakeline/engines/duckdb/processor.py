@@ -177,6 +177,8 @@ class DuckDBProcessor:
             if parallel and _SERIAL_HINT in str(exc):
                 raise _NeedsSerialScan from exc
             raise _unreadable(job.contract, exc) from None
+        if not in_order and kept:
+            warnings = [*warnings, _UNORDERED]
         output = EngineOutput(rows_in, kept, quarantined, warnings=warnings)
         if kept:
             output.curated = self._write_curated(con, job.contract, job.work_dir / "curated", job.stem, kept)
@@ -266,6 +268,10 @@ _PLANS_KEPT = 64  # plan verdicts remembered, oldest forgotten first
 # costs a few milliseconds); otherwise from a copy sorted by partition.
 _SCAN_FACTOR = 4
 _PARTITION_COPIES = 64
+_UNORDERED = (
+    "curated rows are not in the object's order (DuckDB planned the validation with a join): of two "
+    "records of one key in this object, analytics models may keep either"
+)
 _SERIAL_HINT = "quoted new lines"  # DuckDB: the parallel scanner cannot pad records with line breaks
 
 

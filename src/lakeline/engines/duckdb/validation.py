@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from lakeline.athena.transpile import expression_to_duckdb
-from lakeline.core.contracts import Contract
+from lakeline.core.contracts import Contract, other_rows_read
 from lakeline.core.partitioning import Granularity, value_format
 from lakeline.engines.duckdb.expressions import (
     CompiledColumn,
@@ -152,13 +152,30 @@ def quality_rules(contract: Contract, now: datetime) -> list[Rule]:
         try:
             test = predicates.row_predicate(rule)
             if rule.where is not None:
-                test = f"(NOT coalesce(({spark_to_duckdb(rule.where, 'condition')}), FALSE) OR {test})"
+                test = f"(NOT coalesce(({_row_condition(rule.where)}), FALSE) OR {test})"
         except RuleFailure as failure:
             raise ContractError(
                 f"{contract.name}: quality rule {rule.text!r} cannot quarantine rows: {failure}"
             ) from None
         rules.append(Rule(f"NOT {test}", literal(f"data quality rule failed: {rule.text}")))
     return rules
+
+
+def _row_condition(spark_sql: str) -> str:
+    """A quality rule's ``where`` as DuckDB SQL, refused when it reads other rows than the one judged.
+
+    Raises:
+        RuleFailure: If it is not valid Spark SQL, or reads other rows (as checks may not).
+    """
+    import sqlglot
+
+    condition = spark_to_duckdb(spark_sql, "condition")
+    across = other_rows_read(sqlglot.parse_one(spark_sql, read="spark"))
+    if across is not None:
+        raise RuleFailure(
+            f"where {spark_sql!r} must judge one row on its own; {across.sql('spark')!r} reads other rows"
+        )
+    return condition
 
 
 def check_row_rules(contract: Contract) -> None:

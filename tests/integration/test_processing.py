@@ -372,3 +372,43 @@ def test_each_curated_file_keeps_the_objects_row_order(
     ).fetchone() or (None, None)
     assert (out_of_order, kept) == (0, total)
     assert ("clustered" in templates) == (days == 6)  # sorted first only when reading would cost more
+
+
+def test_rows_too_wide_to_sort_are_read_once_per_partition_still_in_order(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Six interleaved days would be sorted by day first; 40,000 rows of 4 KB do not sort in
+    # 160 MB (300,000 rows of 2 KB did not in 512 MB), and that ran the object out of memory.
+    import duckdb
+
+    spec = {
+        "name": "notes",
+        "source": {"format": "csv"},
+        "event_time": "at",
+        "columns": [
+            {"name": "at", "type": "timestamp", "required": True},
+            {"name": "seq", "type": "int"},
+            {"name": "note", "type": "string"},
+        ],
+    }
+    total, days = 40_000, 6
+    source = tmp_path / "notes.csv"
+    with source.open("w", encoding="utf-8") as out:
+        out.write("at,seq,note\n")
+        for seq in range(total):
+            out.write(f"2024-05-0{seq % days + 1} 12:00:00,{seq},{str(seq).zfill(8) * 500}\n")
+
+    with caplog.at_level("INFO", logger="lakeline.engines.duckdb.processor"):
+        output = process_alone(
+            spec, source, tmp_path / "work", processor.DuckDBSettings(memory_limit="160MB")
+        )
+
+    assert "too wide to sort" in caplog.text
+    files = [str(path) for paths in output.curated.values() for path in paths]
+    assert len(files) == days
+    out_of_order, kept = duckdb.sql(
+        f"SELECT count(*) FILTER (WHERE seq < previous), count(*) FROM ("
+        f"SELECT seq, lag(seq) OVER (PARTITION BY filename ORDER BY file_row_number) AS previous "
+        f"FROM read_parquet({files}, filename = true, file_row_number = true))"
+    ).fetchone() or (None, None)
+    assert (out_of_order, kept) == (0, total)

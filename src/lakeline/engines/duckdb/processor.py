@@ -226,16 +226,25 @@ class DuckDBProcessor:
         buffers, even on one thread. So each partition gets an order-keeping COPY of its own,
         which reads only the row groups from the partition's first row to its last. Where
         that would read the table many times over (days interleaved through the object) or
-        take many statements, the rows are first sorted by partition.
+        take many statements, the rows are first sorted by partition, unless they are too wide to
+        sort within the memory limit.
         """
+        import duckdb
+
         stored = stored_columns(contract)
         table = "validated"
         spans = con.execute(_template("partition_spans").format(table=table)).fetchall()
         scanned = sum(last - first + 1 for _, first, last in spans)
         if len(spans) > _PARTITION_COPIES or scanned > _SCAN_FACTOR * kept:
-            table = "clustered"
-            con.execute(_template("clustered").format(stored=", ".join(ident(s) for _, s in stored)))
-            spans = con.execute(_template("partition_spans").format(table=table)).fetchall()
+            try:
+                con.execute(_template("clustered").format(stored=", ".join(ident(s) for _, s in stored)))
+            except duckdb.OutOfMemoryException:
+                # Sorting long values takes more memory than reading them: 300,000 rows of 2 KB did
+                # not sort in 512 MB. Then each partition's COPY reads the whole table.
+                logger.info("valid rows too wide to sort by partition: reading them once per partition")
+            else:
+                table = "clustered"
+                spans = con.execute(_template("partition_spans").format(table=table)).fetchall()
         columns = ", ".join(f"{ident(s)} AS {ident(name)}" for name, s in stored)
         written: dict[str, list[Path]] = {}
         for value, first, last in spans:

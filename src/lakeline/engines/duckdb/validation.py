@@ -219,6 +219,11 @@ def _before_partitions(contract: Contract) -> Rule:
     return Rule(f"{event} < {first}", literal(message))  # no cast of each row's value
 
 
+def partition_type(granularity: Granularity) -> str:
+    """The DuckDB type of the validated table's ``dt`` (see :func:`_partition_value`)."""
+    return "DATE" if granularity is Granularity.DAY else "VARCHAR"
+
+
 def _partition_value(event_time: str, granularity: Granularity) -> str:
     """SQL of a row's partition value, which PARTITION_BY renders into the file's path.
 

@@ -1,9 +1,11 @@
--- Each partition of an object's valid rows: its value as its folder names it, and the rowids
--- of its first and last row in {table} (the validated table, in the object's order, or
--- sql/clustered.sql), between which a COPY of that partition alone reads
--- (sql/curated_partition.sql).
-SELECT CAST(dt AS VARCHAR) AS value, min(rowid) AS first, max(rowid) AS last
+-- The partitions of an object's valid rows in {table} (validated, in the object's order, or
+-- sql/clustered.sql): each one's value as its folder names it, and how many of the table's
+-- row groups hold its rows, which a COPY of that partition alone reads (DuckDB skips the row
+-- groups whose range of dt leaves it out: sql/curated_partition.sql). The row with a NULL
+-- value counts the row groups that hold any valid row.
+--   {rows_per_group}  the rows of a DuckDB row group
+SELECT CAST(dt AS VARCHAR) AS value, count(DISTINCT rowid // {rows_per_group}) AS row_groups
 FROM {table}
 WHERE __ok
-GROUP BY dt
-ORDER BY dt
+GROUP BY GROUPING SETS ((dt), ())
+ORDER BY dt NULLS FIRST

@@ -31,7 +31,12 @@ from lakeline.core.sniff import (
 )
 from lakeline.engines.duckdb.expressions import ident, literal
 from lakeline.engines.duckdb.readers import NO_REJECTS, Reader, csv_reader, json_reader, parquet_reader
-from lakeline.engines.duckdb.validation import partition_type, stored_columns, validation_query
+from lakeline.engines.duckdb.validation import (
+    partition_folder_value,
+    partition_type,
+    stored_columns,
+    validation_query,
+)
 from lakeline.errors import EngineResourceError, first_line
 from lakeline.sqlfiles import sql_template
 
@@ -231,10 +236,14 @@ class DuckDBProcessor:
 
         stored = stored_columns(contract)
         table = "validated"
-        (_, held), *spans = con.execute(
-            _template("partition_spans").format(table=table, rows_per_group=_ROW_GROUP_ROWS)
+        (_, _, held), *spans = con.execute(
+            _template("partition_spans").format(
+                table=table,
+                folder_value=partition_folder_value("dt", contract.partitioning),
+                rows_per_group=_ROW_GROUP_ROWS,
+            )
         ).fetchall()
-        if len(spans) > _PARTITION_COPIES or sum(groups for _, groups in spans) > _SCAN_FACTOR * held:
+        if len(spans) > _PARTITION_COPIES or sum(groups for *_, groups in spans) > _SCAN_FACTOR * held:
             try:
                 con.execute(_template("clustered").format(stored=", ".join(ident(s) for _, s in stored)))
             except duckdb.OutOfMemoryException:
@@ -246,11 +255,11 @@ class DuckDBProcessor:
         columns = ", ".join(f"{ident(s)} AS {ident(name)}" for name, s in stored)
         written: dict[str, list[Path]] = {}
         kind = partition_type(contract.partitioning)
-        for value, _ in spans:
+        for value, stored_value, _ in spans:
             target = out / partition_path(value) / f"{stem}.parquet"
             target.parent.mkdir(parents=True)
             query = _template("curated_partition").format(
-                columns=columns, table=table, value=f"CAST({literal(value)} AS {kind})"
+                columns=columns, table=table, value=f"CAST({literal(stored_value)} AS {kind})"
             )
             con.execute(f"COPY ({query}) TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)")
             written[value] = [target]

@@ -228,9 +228,9 @@ class DuckDBProcessor:
         order in the file (ADR 0005), and DuckDB's PARTITION_BY interleaves the rows it
         buffers, even on one thread. So each partition gets an order-keeping COPY of its own,
         which reads only the row groups that hold the partition. Where that would read the
-        table many times over (days interleaved through the object's rows) or
-        take many statements, the rows are first sorted by partition, unless they are too wide to
-        sort within the memory limit.
+        table many times over (days interleaved through the object's rows) or take many
+        statements, the rows are first sorted by partition, unless they are too wide to sort
+        within the memory limit.
         """
         import duckdb
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lakeline.engines.duckdb.expressions import ident, literal
 from lakeline.engines.duckdb.readers import empty_scan, lake_scan
@@ -54,13 +54,32 @@ def spark_to_duckdb(sql: str, kind: str) -> str:
     import sqlglot
     from sqlglot.errors import SqlglotError
 
+    if kind == "condition":
+        return str(spark_condition(sql).sql("duckdb"))
     try:
-        if kind == "condition":
-            return sqlglot.parse_one(sql, read="spark", into=sqlglot.exp.Condition).sql("duckdb")
         return sqlglot.transpile(sql, read="spark", write="duckdb")[0]
     except SqlglotError as error:
-        detail = str(error).splitlines()[0].split(" into <class")[0]
-        raise RuleFailure(f"{sql!r} is not a valid Spark SQL {kind} ({detail})") from error
+        raise _invalid(sql, kind, error) from error
+
+
+def spark_condition(sql: str) -> Any:
+    """Glue's Spark SQL condition, parsed (a sqlglot expression), naming what failed.
+
+    Raises:
+        RuleFailure: If it is not a valid Spark SQL condition.
+    """
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    try:
+        return sqlglot.parse_one(sql, read="spark", into=sqlglot.exp.Condition)
+    except SqlglotError as error:
+        raise _invalid(sql, "condition", error) from error
+
+
+def _invalid(sql: str, kind: str, error: Exception) -> RuleFailure:
+    detail = str(error).splitlines()[0].split(" into <class")[0]
+    return RuleFailure(f"{sql!r} is not a valid Spark SQL {kind} ({detail})")
 
 
 @dataclass

@@ -24,7 +24,7 @@ from lakeline.engines.duckdb.expressions import (
     literal,
     raw_name,
 )
-from lakeline.engines.duckdb.quality import RowPredicates, RuleFailure, spark_to_duckdb
+from lakeline.engines.duckdb.quality import RowPredicates, RuleFailure, spark_condition
 from lakeline.engines.duckdb.readers import Reader, empty_scan
 from lakeline.errors import ContractError, first_line
 from lakeline.quality.ruleset import QualityAction
@@ -167,15 +167,13 @@ def _row_condition(spark_sql: str) -> str:
     Raises:
         RuleFailure: If it is not valid Spark SQL, or reads other rows (as checks may not).
     """
-    import sqlglot
-
-    condition = spark_to_duckdb(spark_sql, "condition")
-    across = other_rows_read(sqlglot.parse_one(spark_sql, read="spark"))
+    condition = spark_condition(spark_sql)
+    across = other_rows_read(condition)
     if across is not None:
         raise RuleFailure(
             f"where {spark_sql!r} must judge one row on its own; {across.sql('spark')!r} reads other rows"
         )
-    return condition
+    return str(condition.sql("duckdb"))
 
 
 def check_row_rules(contract: Contract) -> None:
